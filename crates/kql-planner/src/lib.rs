@@ -1,0 +1,1 @@
+//! kql-planner
