@@ -67,14 +67,20 @@ impl Ident {
 // Statements
 // ---------------------------------------------------------------------------------------
 
-/// A whole query text: statements separated by `;`.
-#[derive(Clone, Debug, PartialEq)]
+/// A whole query text: statements separated by `;`. Equality ignores the span.
+#[derive(Clone, Debug)]
 pub struct Query {
     /// The statements in source order. Usually zero or more `let`s then one tabular
     /// expression statement.
     pub statements: Vec<Statement>,
     /// The span of the whole query.
     pub span: Span,
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.statements == other.statements
+    }
 }
 
 /// One statement of a query.
@@ -560,8 +566,8 @@ pub enum MakeSeriesRange {
     },
 }
 
-/// A piece of a `parse` pattern.
-#[derive(Clone, Debug, PartialEq)]
+/// A piece of a `parse` pattern. Equality ignores spans.
+#[derive(Clone, Debug)]
 pub enum ParsePart {
     /// A string literal to match.
     Literal(Spanned<String>),
@@ -574,6 +580,20 @@ pub enum ParsePart {
         /// Declared type (default string).
         ty: Option<Spanned<TypeName>>,
     },
+}
+
+impl PartialEq for ParsePart {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ParsePart::Literal(a), ParsePart::Literal(b)) => a == b,
+            (ParsePart::Star(_), ParsePart::Star(_)) => true,
+            (
+                ParsePart::Column { name: n1, ty: t1 },
+                ParsePart::Column { name: n2, ty: t2 },
+            ) => n1 == n2 && t1 == t2,
+            _ => false,
+        }
+    }
 }
 
 /// One level of `top-nested`.

@@ -375,6 +375,11 @@ pub(crate) fn postfix_expr(i: &str) -> PResult<'_, Expr> {
     let (mut r, mut e) = primary(start)?;
     loop {
         if let Ok((r2, _)) = sym(r, ".") {
+            if ws(r2).starts_with('[') && !ws(r2).starts_with("['") && !ws(r2).starts_with("[\"") {
+                // `a.[0]`: an index written after a dot.
+                r = r2;
+                continue;
+            }
             let (r3, name) = expect(r2, "a member name after `.`", ident)?;
             let span = span_between(start, r3);
             e = Spanned::new(
@@ -570,7 +575,7 @@ pub(crate) fn continues_expression(i: &str) -> bool {
     if at_terminator(t) {
         return true;
     }
-    if [",", ".", "[", "=", "+", "*", "/", "%", "<", ">", "!"]
+    if [",", ".", "=", "+", "*", "/", "%", "<", ">", "!"]
         .iter()
         .any(|p| t.starts_with(p))
     {

@@ -20,7 +20,7 @@ pub(crate) use literal::{fmt_ident, fmt_string};
 
 /// Words printed in brackets when used as names, so that they re-parse as names.
 const RESERVED: &[&str] = &[
-    "and", "or", "not", "true", "false", "True", "False", "TRUE", "FALSE", "null", "in", "between",
+    "and", "or", "true", "false", "True", "False", "TRUE", "FALSE", "null", "in", "between",
     "has", "has_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "contains",
     "contains_cs", "startswith", "startswith_cs", "endswith", "endswith_cs", "has_any", "has_all",
     "matches", "notcontains", "notcontains_cs", "nothas", "nothas_cs", "containscs", "notcontainscs",

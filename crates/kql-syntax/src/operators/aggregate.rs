@@ -21,7 +21,14 @@ pub(crate) fn summarize(i: &str) -> PResult<'_, OperatorKind> {
     let (r, aggs) = if at_clause_keyword(r, "by") || at_keyword(r, "by") && at_terminator(&ws(r)[2..]) {
         (r, Vec::new())
     } else {
-        comma_list(r, "an aggregate or `by` after `summarize`", assignment)?
+        let (mut r, aggs) = comma_list_lenient(r)?;
+        // Lenient: a trailing comma before `by` (`summarize a=count(), by x`).
+        if let Ok((r2, _)) = sym(r, ",") {
+            if at_keyword(r2, "by") {
+                r = r2;
+            }
+        }
+        (r, aggs)
     };
     let (r, by) = if let Ok((r2, _)) = keyword(r, "by") {
         comma_list(r2, "a group key after `by`", assignment)?
@@ -32,6 +39,27 @@ pub(crate) fn summarize(i: &str) -> PResult<'_, OperatorKind> {
         (r, Vec::new())
     };
     Ok((r, OperatorKind::Summarize { params, aggs, by }))
+}
+
+/// Summarize aggregates; stops before `, by`.
+fn comma_list_lenient(i: &str) -> PResult<'_, Vec<crate::ast::Assignment>> {
+    let mut out = Vec::new();
+    let (mut r, first) = expect(i, "an aggregate or `by` after `summarize`", assignment)?;
+    out.push(first);
+    while let Ok((r2, _)) = sym(r, ",") {
+        if at_keyword(r2, "by") && !at_clause_keyword_eq(r2) {
+            break;
+        }
+        let (r3, item) = expect(r2, "an aggregate after `,`", assignment)?;
+        out.push(item);
+        r = r3;
+    }
+    Ok((r, out))
+}
+
+/// True when `by` at `i` is followed by `=` (a column named `by`).
+fn at_clause_keyword_eq(i: &str) -> bool {
+    keyword(i, "by").is_ok_and(|(r, _)| crate::lexer::at_sym(r, "="))
 }
 
 /// `make-series [params] aggs on axis range [by keys]`

@@ -20,8 +20,11 @@ pub(crate) fn source_operator(i: &str) -> PResult<'_, Option<Operator>> {
     };
     let after = &t[w.len()..];
     let is_op = match w {
-        "print" | "union" | "search" | "find" => {
-            !continues_expression(after) || ws(after).starts_with('(')
+        "print" | "union" => !continues_expression(after) || ws(after).starts_with('('),
+        "search" | "find" => {
+            !continues_expression(after)
+                || ws(after).starts_with('(')
+                || peek_word(after) == Some("in")
         }
         "range" => {
             let a = ws(after);
