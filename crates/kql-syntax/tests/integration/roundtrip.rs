@@ -59,7 +59,7 @@ fn printing_is_canonical() {
         ("T | where a or b and c", "T\n| where a or b and c"),
         ("T | where (a or b) and c", "T\n| where (a or b) and c"),
         ("print ['where'], ['a b'], x", "print ['where'], ['a b'], x"),
-        ("print @'a\\b', 'it''s'", "print \"a\\\\b\", \"it\""),
+        ("print @'a\\b', @'it''s', 'a''b'", "print \"a\\\\b\", \"it's\", \"ab\""),
         ("print 'a' 'b'", "print \"ab\""),
         ("print 90m, 1.5h, 100ms, 10microsecond, 3tick", "print 90m, 90m, 100ms, 10microsecond, 3tick"),
         ("T | join kind=inner (U | where y) on x", "T\n| join kind=inner (U | where y) on x"),
