@@ -37,7 +37,7 @@ pub(crate) fn is_plain_ident(name: &str) -> bool {
         && !name.is_empty()
         && !RESERVED.contains(&name)
         && (!name.starts_with('$') || name == "$left" || name == "$right")
-        && !name[1..].contains('$')
+        && !name.chars().skip(1).any(|c| c == '$')
 }
 
 /// Writes `items` separated by `sep`.
