@@ -150,11 +150,12 @@ pub(crate) fn string_token(i: &str) -> PResult<'_, Spanned<String>> {
         }
         out.push(c);
     }
+    let line_len = start.find('\n').unwrap_or(start.len());
     cut_custom(
         start,
         codes::UNTERMINATED_STRING,
-        "unterminated string literal",
-        (r.len() - body.len()) + (start.len() - r.len()),
+        "unterminated string literal (a string cannot span lines; close it with its opening quote)",
+        line_len,
     )
 }
 
