@@ -59,7 +59,10 @@ impl PartialEq for Ident {
 impl Ident {
     /// Creates an identifier.
     pub fn new(name: impl Into<String>, span: Span) -> Self {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 }
 
@@ -587,10 +590,9 @@ impl PartialEq for ParsePart {
         match (self, other) {
             (ParsePart::Literal(a), ParsePart::Literal(b)) => a == b,
             (ParsePart::Star(_), ParsePart::Star(_)) => true,
-            (
-                ParsePart::Column { name: n1, ty: t1 },
-                ParsePart::Column { name: n2, ty: t2 },
-            ) => n1 == n2 && t1 == t2,
+            (ParsePart::Column { name: n1, ty: t1 }, ParsePart::Column { name: n2, ty: t2 }) => {
+                n1 == n2 && t1 == t2
+            }
             _ => false,
         }
     }

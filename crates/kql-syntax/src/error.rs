@@ -187,7 +187,6 @@ pub(crate) fn fail<'a, T>(at: &'a str, what: impl Into<String>) -> PResult<'a, T
     Err(nom::Err::Error(PErr::expected(at, what)))
 }
 
-
 /// A committed error with a full custom message.
 pub(crate) fn cut_custom<'a, T>(
     at: &'a str,

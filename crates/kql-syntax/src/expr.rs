@@ -8,15 +8,17 @@
 use crate::ast::{
     Arg, BinaryOp, ColumnDecl, Expr, ExprKind, Ident, ListOp, Literal, StrOp, StrOpKind, UnaryOp,
 };
+use crate::ast::{Operator, Spanned};
 use crate::codes;
 use crate::depth::enter;
 use crate::error::{PErr, PResult, cut, expect, fail};
 use crate::lexer::{
     at_sym, at_terminator, ident, ident_len, keyword, peek_word, span_between, sym, word, ws,
 };
-use crate::literal::{TYPED_LITERAL_WORDS, at_number, at_string, number, string_lit, type_name, typed_literal};
+use crate::literal::{
+    TYPED_LITERAL_WORDS, at_number, at_string, number, string_lit, type_name, typed_literal,
+};
 use crate::operators;
-use crate::ast::{Operator, Spanned};
 
 /// A scalar expression (no top-level `|`): `or_expr`.
 pub(crate) fn expr(i: &str) -> PResult<'_, Expr> {
@@ -76,7 +78,10 @@ fn after_operator<'a>(r: &'a str, op: Option<&Operator>) -> PResult<'a, &'a str>
         return Ok((r, r));
     }
     let name = op.map_or("", |o| operators::operator_keyword(&o.node));
-    let mut e = PErr::expected(t, format!("`|` or the end of the query after the `{name}` operator"));
+    let mut e = PErr::expected(
+        t,
+        format!("`|` or the end of the query after the `{name}` operator"),
+    );
     if t.starts_with('=') && !t.starts_with("==") && !t.starts_with("=~") {
         e = e.with_help("use `==` to compare values");
     }
@@ -152,7 +157,13 @@ fn word_op(w: &str, negated: bool) -> Option<CmpOp> {
         "contains" => Contains,
         "startswith" => StartsWith,
         "endswith" => EndsWith,
-        "in" if !cs => return Some(CmpOp::List(if negated { ListOp::NotIn } else { ListOp::In })),
+        "in" if !cs => {
+            return Some(CmpOp::List(if negated {
+                ListOp::NotIn
+            } else {
+                ListOp::In
+            }));
+        }
         "between" if !cs => return Some(CmpOp::Between(negated)),
         "has_any" if !cs && !negated => return Some(CmpOp::List(ListOp::HasAny)),
         "has_all" if !cs && !negated => return Some(CmpOp::List(ListOp::HasAll)),
@@ -204,7 +215,11 @@ fn cmp_op(i: &str) -> Option<(CmpOp, &str)> {
         CmpOp::List(ListOp::In) | CmpOp::List(ListOp::NotIn) => {
             let (op, r) = match r.strip_prefix('~') {
                 Some(r2) => (
-                    if negated { ListOp::NotInCi } else { ListOp::InCi },
+                    if negated {
+                        ListOp::NotInCi
+                    } else {
+                        ListOp::InCi
+                    },
                     r2,
                 ),
                 None => (if negated { ListOp::NotIn } else { ListOp::In }, r),
@@ -289,7 +304,11 @@ pub(crate) fn close_paren<'a>(i: &'a str, what: &str) -> PResult<'a, crate::ast:
 }
 
 /// Expects the closing bracket `close` for `what`.
-pub(crate) fn close_bracket<'a>(i: &'a str, close: &str, what: &str) -> PResult<'a, crate::ast::Span> {
+pub(crate) fn close_bracket<'a>(
+    i: &'a str,
+    close: &str,
+    what: &str,
+) -> PResult<'a, crate::ast::Span> {
     match sym(i, close) {
         Ok(v) => Ok(v),
         Err(_) => {
@@ -430,7 +449,10 @@ fn primary(i: &str) -> PResult<'_, Expr> {
     }
     if at_string(i) {
         let (r, s) = string_lit(i)?;
-        return Ok((r, Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span)));
+        return Ok((
+            r,
+            Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span),
+        ));
     }
     if at_number(i) {
         let (r, n) = number(i)?;
@@ -447,7 +469,10 @@ fn primary(i: &str) -> PResult<'_, Expr> {
         return fail(i, "an expression");
     };
     if let Some(b) = bool_word(w) {
-        return Ok((r, Spanned::new(ExprKind::Literal(Literal::Bool(Some(b))), span)));
+        return Ok((
+            r,
+            Spanned::new(ExprKind::Literal(Literal::Bool(Some(b))), span),
+        ));
     }
     let followed_by_paren = ws(r).starts_with('(');
     if followed_by_paren {
@@ -565,7 +590,10 @@ fn datatable<'a>(start: &'a str, r: &'a str) -> PResult<'a, Expr> {
         }
     }
     let span = span_between(start, r);
-    Ok((r, Spanned::new(ExprKind::Datatable { columns, values }, span)))
+    Ok((
+        r,
+        Spanned::new(ExprKind::Datatable { columns, values }, span),
+    ))
 }
 
 /// True when the word after `i` is one that can only continue an expression (so a

@@ -137,7 +137,12 @@ fn bracketed_ident(i: &str) -> PResult<'_, Ident> {
     let (r, name) = crate::literal::string_token(r)?;
     let (r, _) = match sym(r, "]") {
         Ok(v) => v,
-        Err(_) => return Err(nom::Err::Failure(PErr::expected(ws(r), "`]` after bracketed name"))),
+        Err(_) => {
+            return Err(nom::Err::Failure(PErr::expected(
+                ws(r),
+                "`]` after bracketed name",
+            )));
+        }
     };
     Ok((r, Ident::new(name.node, span_between(start, r))))
 }

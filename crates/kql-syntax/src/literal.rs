@@ -76,7 +76,10 @@ pub(crate) fn string_token(i: &str) -> PResult<'_, Spanned<String>> {
         return match body.find("```") {
             Some(n) => {
                 let rest = &body[n + 3..];
-                Ok((rest, Spanned::new(body[..n].to_string(), span_between(start, rest))))
+                Ok((
+                    rest,
+                    Spanned::new(body[..n].to_string(), span_between(start, rest)),
+                ))
             }
             None => cut_custom(
                 start,
@@ -122,7 +125,9 @@ pub(crate) fn string_token(i: &str) -> PResult<'_, Spanned<String>> {
                 Some((m, 'u')) => {
                     let hex = body.get(m + 1..m + 5).unwrap_or("");
                     match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-                        Some(ch) if hex.len() == 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                        Some(ch)
+                            if hex.len() == 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                        {
                             out.push(ch);
                             for _ in 0..4 {
                                 chars.next();
@@ -245,7 +250,11 @@ pub(crate) fn number(i: &str) -> PResult<'_, Spanned<Literal>> {
     // Hexadecimal.
     if i.starts_with("0x") || i.starts_with("0X") {
         let n = 2 + i[2..].bytes().take_while(u8::is_ascii_hexdigit).count();
-        let tail = n + i[n..].chars().take_while(|&c| is_ident_char(c)).map(char::len_utf8).sum::<usize>();
+        let tail = n + i[n..]
+            .chars()
+            .take_while(|&c| is_ident_char(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
         if n == 2 || tail != n {
             return bad(tail, "");
         }
@@ -260,7 +269,11 @@ pub(crate) fn number(i: &str) -> PResult<'_, Spanned<Literal>> {
     let (n, real) = scan_number(i);
     let unit_len = ident_len(&i[n..]);
     let unit_len = if unit_len == 0 {
-        i[n..].chars().take_while(|&c| is_ident_char(c)).map(char::len_utf8).sum()
+        i[n..]
+            .chars()
+            .take_while(|&c| is_ident_char(c))
+            .map(char::len_utf8)
+            .sum()
     } else {
         unit_len
     };
@@ -284,10 +297,15 @@ pub(crate) fn number(i: &str) -> PResult<'_, Spanned<Literal>> {
             None if unit.starts_with(|c: char| c.is_ascii_alphabetic()) && !real => cut_custom(
                 i,
                 codes::INVALID_TIMESPAN,
-                format!("invalid timespan literal `{}`: unknown unit `{unit}`", &i[..total]),
+                format!(
+                    "invalid timespan literal `{}`: unknown unit `{unit}`",
+                    &i[..total]
+                ),
                 total,
             )
-            .map_err(|e| e.map(|p| p.with_help("timespan units are d, h, m, s, ms, microsecond, tick"))),
+            .map_err(|e| {
+                e.map(|p| p.with_help("timespan units are d, h, m, s, ms, microsecond, tick"))
+            }),
             None => bad(total, ""),
         };
     }
@@ -393,7 +411,11 @@ fn raw_parens<'a>(i: &'a str, word: &str) -> PResult<'a, (&'a str, &'a str)> {
 /// A typed literal after its keyword `word` (already consumed; `i` is at the `(`):
 /// `datetime(...)`, `int(5)`, `real(+inf)`, `timespan(1.02:03:04)`, `dynamic([...])`...
 /// `start` is the input at the keyword (for the span).
-pub(crate) fn typed_literal<'a>(start: &'a str, word: &str, i: &'a str) -> PResult<'a, Spanned<Literal>> {
+pub(crate) fn typed_literal<'a>(
+    start: &'a str,
+    word: &str,
+    i: &'a str,
+) -> PResult<'a, Spanned<Literal>> {
     if word == "dynamic" {
         let (r, _) = sym(i, "(")?;
         let (r, v) = dyn_value(r)?;
@@ -454,14 +476,20 @@ pub(crate) fn typed_literal<'a>(start: &'a str, word: &str, i: &'a str) -> PResu
         }
         "int" | "long" => {
             if is_null {
-                if word == "int" { Literal::Int(None) } else { Literal::Long(None) }
+                if word == "int" {
+                    Literal::Int(None)
+                } else {
+                    Literal::Long(None)
+                }
             } else {
                 let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
                 let t = t.strip_prefix('+').unwrap_or(&t);
                 let v = if let Some(h) = t.strip_prefix("0x") {
                     u64::from_str_radix(h, 16).ok().map(|v| v as i64)
                 } else if let Some(h) = t.strip_prefix("-0x") {
-                    u64::from_str_radix(h, 16).ok().map(|v| (v as i64).wrapping_neg())
+                    u64::from_str_radix(h, 16)
+                        .ok()
+                        .map(|v| (v as i64).wrapping_neg())
                 } else {
                     t.parse::<i64>().ok()
                 };
@@ -701,7 +729,10 @@ mod tests {
     fn timespan_texts() {
         assert_eq!(parse_timespan_text("2d"), Some(2 * TICKS_PER_DAY));
         assert_eq!(parse_timespan_text("2"), Some(2 * TICKS_PER_DAY));
-        assert_eq!(parse_timespan_text("15 seconds"), Some(15 * TICKS_PER_SECOND));
+        assert_eq!(
+            parse_timespan_text("15 seconds"),
+            Some(15 * TICKS_PER_SECOND)
+        );
         assert_eq!(
             parse_timespan_text("1.02:03:04.5"),
             Some(TICKS_PER_DAY + 2 * TICKS_PER_HOUR + 3 * TICKS_PER_MINUTE + 45_000_000)

@@ -65,11 +65,7 @@ pub(crate) fn trailing(t: &str) -> PErr<'_> {
             );
         }
     }
-    PErr::expected_code(
-        t,
-        codes::TRAILING_INPUT,
-        "`|`, `;` or the end of the query",
-    )
+    PErr::expected_code(t, codes::TRAILING_INPUT, "`|`, `;` or the end of the query")
 }
 
 /// One statement.
@@ -77,7 +73,9 @@ fn statement(i: &str) -> PResult<'_, Statement> {
     let start = ws(i);
     let after_word = |w: &str| &start[w.len()..];
     match peek_word(start) {
-        Some("let") if ident_len(ws(after_word("let"))) > 0 || ws(after_word("let")).starts_with('[') => {
+        Some("let")
+            if ident_len(ws(after_word("let"))) > 0 || ws(after_word("let")).starts_with('[') =>
+        {
             let (r, l) = let_stmt(start)?;
             Ok((r, Spanned::new(StatementKind::Let(l.node), l.span)))
         }
@@ -101,7 +99,10 @@ fn statement(i: &str) -> PResult<'_, Statement> {
             let (r, params) = param_list(r)?;
             Ok((
                 r,
-                Spanned::new(StatementKind::DeclareQueryParameters(params), span_between(start, r)),
+                Spanned::new(
+                    StatementKind::DeclareQueryParameters(params),
+                    span_between(start, r),
+                ),
             ))
         }
         _ => {
@@ -129,7 +130,10 @@ pub(crate) fn let_stmt(i: &str) -> PResult<'_, Spanned<LetStmt>> {
         let (r2, e) = expect(r, "a value after `=`", pipe_expr)?;
         (r2, LetValue::Expr(e))
     };
-    Ok((r, Spanned::new(LetStmt { name, value }, span_between(start, r))))
+    Ok((
+        r,
+        Spanned::new(LetStmt { name, value }, span_between(start, r)),
+    ))
 }
 
 /// True when a function parameter list starts at `i`: `()` followed by `{`, or `(name:`.
@@ -223,7 +227,13 @@ fn param(i: &str) -> PResult<'_, Param> {
         // Tabular parameter.
         if let Ok((r3, _)) = sym(r2, "*") {
             let (r3, _) = close_paren(r3, "the tabular parameter schema `(`")?;
-            (r3, ParamType::Tabular { columns: None, open: true })
+            (
+                r3,
+                ParamType::Tabular {
+                    columns: None,
+                    open: true,
+                },
+            )
         } else {
             let mut cols = Vec::new();
             let mut open = false;
@@ -236,7 +246,10 @@ fn param(i: &str) -> PResult<'_, Param> {
                     let (r4, cname) = expect(r3, "a column name or `*`", ident)?;
                     let (r4, _) = expect(r4, "`:` after the column name", |x| sym(x, ":"))?;
                     let (r4, cty) = cut(type_name(r4))?;
-                    cols.push(ColumnDecl { name: cname, ty: cty });
+                    cols.push(ColumnDecl {
+                        name: cname,
+                        ty: cty,
+                    });
                     r3 = r4;
                 }
                 if let Ok((r4, _)) = sym(r3, ",") {
@@ -246,7 +259,13 @@ fn param(i: &str) -> PResult<'_, Param> {
                 break;
             }
             let (r3, _) = close_paren(r3, "the tabular parameter schema `(`")?;
-            (r3, ParamType::Tabular { columns: Some(cols), open })
+            (
+                r3,
+                ParamType::Tabular {
+                    columns: Some(cols),
+                    open,
+                },
+            )
         }
     } else {
         let (r2, t) = cut(type_name(r))?;

@@ -55,8 +55,14 @@ mod tests {
 
     #[test]
     fn closest_picks_nearest() {
-        assert_eq!(closest("projct", ["project", "project-away"]), Some("project"));
-        assert_eq!(closest("DstPortNumbr", ["SrcPortNumber", "DstPortNumber"]), Some("DstPortNumber"));
+        assert_eq!(
+            closest("projct", ["project", "project-away"]),
+            Some("project")
+        );
+        assert_eq!(
+            closest("DstPortNumbr", ["SrcPortNumber", "DstPortNumber"]),
+            Some("DstPortNumber")
+        );
         assert_eq!(closest("ab", ["xyz"]), None);
         assert_eq!(closest("Count", ["count"]), Some("count"));
     }

@@ -73,7 +73,11 @@ impl Display for TypeName {
 /// A real number in a form that re-lexes as a real (`1.0`, `1.5e-7`).
 fn fmt_real(v: f64) -> String {
     let s = format!("{v:?}");
-    if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+    if s.contains(['.', 'e', 'E']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 /// A non-negative timespan in ticks as a literal with the largest exact unit.
@@ -117,7 +121,11 @@ impl Display for Literal {
             Literal::DateTime(None) => f.write_str("datetime(null)"),
             Literal::TimeSpan(Some(t)) if *t >= 0 => f.write_str(&fmt_ticks(*t)),
             Literal::TimeSpan(Some(t)) => {
-                write!(f, "timespan(-{})", fmt_ticks(t.checked_neg().unwrap_or(i64::MAX)))
+                write!(
+                    f,
+                    "timespan(-{})",
+                    fmt_ticks(t.checked_neg().unwrap_or(i64::MAX))
+                )
             }
             Literal::TimeSpan(None) => f.write_str("timespan(null)"),
             Literal::Guid(Some(g)) => write!(f, "guid({g})"),

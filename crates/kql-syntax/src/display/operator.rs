@@ -2,8 +2,8 @@
 
 use super::{ExprIn, fmt_ident, fmt_string, sep_by};
 use crate::ast::{
-    Assignment, ExprKind, JoinCondition, MakeSeriesAgg, MakeSeriesRange, MvExpandItem,
-    NullsOrder, OpParam, OperatorKind, ParsePart, SortDir, SortKey, TopNestedLevel,
+    Assignment, ExprKind, JoinCondition, MakeSeriesAgg, MakeSeriesRange, MvExpandItem, NullsOrder,
+    OpParam, OperatorKind, ParsePart, SortDir, SortKey, TopNestedLevel,
 };
 use crate::operators::operator_keyword;
 use std::fmt::{self, Display, Formatter, Write};
@@ -139,7 +139,12 @@ fn exprs(f: &mut Formatter<'_>, es: &[crate::ast::Expr], min: u8) -> fmt::Result
 }
 
 fn pattern(id: &crate::ast::Ident) -> String {
-    if id.name.contains('*') && id.name.chars().all(|c| crate::lexer::is_ident_char(c) || c == '*' || c == '$') {
+    if id.name.contains('*')
+        && id
+            .name
+            .chars()
+            .all(|c| crate::lexer::is_ident_char(c) || c == '*' || c == '$')
+    {
         id.name.clone()
     } else {
         fmt_ident(&id.name)
@@ -195,7 +200,11 @@ impl Display for OperatorKind {
                     .collect();
                 f.write_str(&v.join(", "))
             }
-            Summarize { params: ps, aggs, by } => {
+            Summarize {
+                params: ps,
+                aggs,
+                by,
+            } => {
                 params(f, ps)?;
                 if !aggs.is_empty() {
                     f.write_char(' ')?;
@@ -243,12 +252,20 @@ impl Display for OperatorKind {
                     JoinCondition::Where(e) => write!(f, " where {}", ExprIn(e, 1)),
                 }
             }
-            Lookup { params: ps, right, on } => {
+            Lookup {
+                params: ps,
+                right,
+                on,
+            } => {
                 params(f, ps)?;
                 write!(f, " {} on ", ExprIn(right, 7))?;
                 exprs(f, on, 1)
             }
-            MvExpand { params: ps, items, limit } => {
+            MvExpand {
+                params: ps,
+                items,
+                limit,
+            } => {
                 params(f, ps)?;
                 f.write_char(' ')?;
                 sep_by(f, items, ", ")?;
@@ -319,7 +336,11 @@ impl Display for OperatorKind {
                 }
                 Ok(())
             }
-            ParseKv { expr, columns, with } => {
+            ParseKv {
+                expr,
+                columns,
+                with,
+            } => {
                 write!(f, " {} as (", ExprIn(expr, 1))?;
                 sep_by(f, columns, ", ")?;
                 f.write_char(')')?;
@@ -389,7 +410,11 @@ impl Display for OperatorKind {
                 }
                 Ok(())
             }
-            ExternalData { columns, uris, with } => {
+            ExternalData {
+                columns,
+                uris,
+                with,
+            } => {
                 f.write_str(" (")?;
                 sep_by(f, columns, ", ")?;
                 f.write_str(") [")?;

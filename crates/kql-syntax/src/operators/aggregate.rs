@@ -18,18 +18,19 @@ fn missing<'a, T>(at: &'a str, what: String) -> PResult<'a, T> {
 /// `summarize [params] [aggs] [by keys]`
 pub(crate) fn summarize(i: &str) -> PResult<'_, OperatorKind> {
     let (r, params) = params(i, &[])?;
-    let (r, aggs) = if at_clause_keyword(r, "by") || at_keyword(r, "by") && at_terminator(&ws(r)[2..]) {
-        (r, Vec::new())
-    } else {
-        let (mut r, aggs) = comma_list_lenient(r)?;
-        // Lenient: a trailing comma before `by` (`summarize a=count(), by x`).
-        if let Ok((r2, _)) = sym(r, ",") {
-            if at_keyword(r2, "by") {
-                r = r2;
+    let (r, aggs) =
+        if at_clause_keyword(r, "by") || at_keyword(r, "by") && at_terminator(&ws(r)[2..]) {
+            (r, Vec::new())
+        } else {
+            let (mut r, aggs) = comma_list_lenient(r)?;
+            // Lenient: a trailing comma before `by` (`summarize a=count(), by x`).
+            if let Ok((r2, _)) = sym(r, ",") {
+                if at_keyword(r2, "by") {
+                    r = r2;
+                }
             }
-        }
-        (r, aggs)
-    };
+            (r, aggs)
+        };
     let (r, by) = if let Ok((r2, _)) = keyword(r, "by") {
         comma_list(r2, "a group key after `by`", assignment)?
     } else {
@@ -70,7 +71,13 @@ pub(crate) fn make_series(i: &str) -> PResult<'_, OperatorKind> {
         if let Ok((r2, _)) = keyword(r, "default") {
             let (r2, _) = expect(r2, "`=` after `default`", |y| sym(y, "="))?;
             let (r2, d) = expect(r2, "a default value", expr)?;
-            return Ok((r2, MakeSeriesAgg { agg, default: Some(d) }));
+            return Ok((
+                r2,
+                MakeSeriesAgg {
+                    agg,
+                    default: Some(d),
+                },
+            ));
         }
         Ok((r, MakeSeriesAgg { agg, default: None }))
     })?;
@@ -91,7 +98,9 @@ pub(crate) fn make_series(i: &str) -> PResult<'_, OperatorKind> {
         }
         let mut it = args.into_iter().map(|a| a.value);
         match (it.next(), it.next(), it.next()) {
-            (Some(start), Some(stop), Some(step)) => (r2, MakeSeriesRange::InRange { start, stop, step }),
+            (Some(start), Some(stop), Some(step)) => {
+                (r2, MakeSeriesRange::InRange { start, stop, step })
+            }
             _ => return missing(r2, "three arguments in `range(...)`".into()),
         }
     } else {
@@ -168,7 +177,13 @@ pub(crate) fn top_nested(i: &str) -> PResult<'_, OperatorKind> {
             dir = Some(SortDir::Desc);
             r2 = r3;
         }
-        levels.push(TopNestedLevel { n, of, others, by, dir });
+        levels.push(TopNestedLevel {
+            n,
+            of,
+            others,
+            by,
+            dir,
+        });
         if let Ok((r3, _)) = sym(r2, ",") {
             let (r3, (w, _)) = expect(r3, "`top-nested` after `,`", operator_name)?;
             if w != "top-nested" {

@@ -18,7 +18,11 @@ fn mv_item(i: &str) -> PResult<'_, MvExpandItem> {
     } else {
         (i, None)
     };
-    let (r, e) = if name.is_some() { cut(expr(r))? } else { expr(r)? };
+    let (r, e) = if name.is_some() {
+        cut(expr(r))?
+    } else {
+        expr(r)?
+    };
     if let Ok((r2, _)) = keyword(r, "to") {
         let (r2, _) = expect(r2, "`typeof` after `to`", |x| keyword(x, "typeof"))?;
         let (r2, _) = expect(r2, "`(` after `typeof`", |x| sym(x, "("))?;
@@ -68,7 +72,9 @@ pub(crate) fn mv_expand(i: &str) -> PResult<'_, OperatorKind> {
 
 /// A parenthesised contextual subquery `( op | op ... )`.
 fn paren_subquery<'a>(i: &'a str, what: &str) -> PResult<'a, Expr> {
-    let (r, _) = expect(i, &format!("`(` before the {what} subquery"), |x| sym(x, "("))?;
+    let (r, _) = expect(i, &format!("`(` before the {what} subquery"), |x| {
+        sym(x, "(")
+    })?;
     let (r, q) = cut(contextual_pipe(r))?;
     let (r, _) = close_paren(r, &format!("the {what} subquery"))?;
     Ok((r, q))
@@ -111,8 +117,13 @@ pub(crate) fn partition(i: &str) -> PResult<'_, OperatorKind> {
     let t = ws(r);
     if t.starts_with('{') {
         let (r2, _) = sym(t, "{")?;
-        let starts_with_op = operator_name(r2).is_ok_and(|(_, (w, _))| KNOWN_OPERATORS.contains(&w));
-        let (r2, q) = if starts_with_op { cut(contextual_pipe(r2))? } else { cut(pipe_expr(r2))? };
+        let starts_with_op =
+            operator_name(r2).is_ok_and(|(_, (w, _))| KNOWN_OPERATORS.contains(&w));
+        let (r2, q) = if starts_with_op {
+            cut(contextual_pipe(r2))?
+        } else {
+            cut(pipe_expr(r2))?
+        };
         let (r2, _) = close_bracket(r2, "}", "the partition subquery `{`")?;
         return Ok((
             r2,

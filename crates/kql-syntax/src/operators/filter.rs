@@ -18,7 +18,12 @@ pub(crate) fn where_(i: &str) -> PResult<'_, OperatorKind> {
 pub(crate) fn count(i: &str) -> PResult<'_, OperatorKind> {
     if let Ok((r, _)) = keyword(i, "as") {
         let (r, name) = expect(r, "a column name after `count as`", ident)?;
-        return Ok((r, OperatorKind::Count { as_name: Some(name) }));
+        return Ok((
+            r,
+            OperatorKind::Count {
+                as_name: Some(name),
+            },
+        ));
     }
     Ok((i, OperatorKind::Count { as_name: None }))
 }
@@ -94,7 +99,9 @@ pub(crate) fn sample(i: &str) -> PResult<'_, OperatorKind> {
 /// `sample-distinct n of expr`
 pub(crate) fn sample_distinct(i: &str) -> PResult<'_, OperatorKind> {
     let (r, n) = expect(i, "a count after `sample-distinct`", expr)?;
-    let (r, _) = expect(r, "`of` after the `sample-distinct` count", |x| keyword(x, "of"))?;
+    let (r, _) = expect(r, "`of` after the `sample-distinct` count", |x| {
+        keyword(x, "of")
+    })?;
     let (r, of) = expect(r, "a column after `of`", expr)?;
     Ok((r, OperatorKind::SampleDistinct { n, of }))
 }

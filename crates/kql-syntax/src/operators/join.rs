@@ -59,7 +59,11 @@ fn right_side(i: &str) -> PResult<'_, Expr> {
 /// `join [params] right (on keys | where predicate)`
 pub(crate) fn join(i: &str) -> PResult<'_, OperatorKind> {
     let (r, params) = params(i, &["kind"])?;
-    let (r, right) = expect(r, "the right side of `join` (a table or `(subquery)`)", right_side)?;
+    let (r, right) = expect(
+        r,
+        "the right side of `join` (a table or `(subquery)`)",
+        right_side,
+    )?;
     let (r, condition) = if let Ok((r2, _)) = keyword(r, "on") {
         let (r2, keys) = on_keys(r2)?;
         (r2, JoinCondition::On(keys))
@@ -86,7 +90,11 @@ pub(crate) fn join(i: &str) -> PResult<'_, OperatorKind> {
 /// `lookup [kind=...] right on keys`
 pub(crate) fn lookup(i: &str) -> PResult<'_, OperatorKind> {
     let (r, params) = params(i, &["kind"])?;
-    let (r, right) = expect(r, "the right side of `lookup` (a table or `(subquery)`)", right_side)?;
+    let (r, right) = expect(
+        r,
+        "the right side of `lookup` (a table or `(subquery)`)",
+        right_side,
+    )?;
     let Ok((r, _)) = keyword(r, "on") else {
         return Err(nom::Err::Failure(PErr::expected_code(
             ws(r),

@@ -17,7 +17,9 @@ use crate::ast::{
 use crate::codes;
 use crate::error::{PErr, PResult, cut, expect, fail};
 use crate::expr::{at_named, close_paren, expr};
-use crate::lexer::{at_sym, dotted_name, ident, ident_len, keyword, operator_name, peek_word, span_between, sym, ws};
+use crate::lexer::{
+    at_sym, dotted_name, ident, ident_len, keyword, operator_name, peek_word, span_between, sym, ws,
+};
 use crate::literal::{at_number, at_string, number, string_lit};
 
 /// Every tabular operator name the parser accepts (including aliases and legacy
@@ -217,7 +219,10 @@ pub(crate) fn param_value(i: &str) -> PResult<'_, crate::ast::Expr> {
     let t = ws(i);
     if at_string(t) {
         let (r, s) = string_lit(t)?;
-        return Ok((r, Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span)));
+        return Ok((
+            r,
+            Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span),
+        ));
     }
     if at_number(t) {
         let (r, n) = number(t)?;
@@ -377,7 +382,9 @@ pub(crate) fn sort_key(i: &str) -> PResult<'_, SortKey> {
             nulls = Some(NullsOrder::First);
             r = r3;
         } else {
-            let (r3, _) = expect(r2, "`first` or `last` after `nulls`", |x| keyword(x, "last"))?;
+            let (r3, _) = expect(r2, "`first` or `last` after `nulls`", |x| {
+                keyword(x, "last")
+            })?;
             nulls = Some(NullsOrder::Last);
             r = r3;
         }
@@ -402,5 +409,9 @@ pub(crate) fn at_clause_keyword(i: &str, kw: &str) -> bool {
         return false;
     };
     let t = ws(r);
-    !(at_sym(t, "=") || t.starts_with(',') || t.starts_with(')') || t.starts_with('|') || t.is_empty())
+    !(at_sym(t, "=")
+        || t.starts_with(',')
+        || t.starts_with(')')
+        || t.starts_with('|')
+        || t.is_empty())
 }

@@ -20,13 +20,21 @@ pub(crate) fn project(i: &str) -> PResult<'_, OperatorKind> {
 
 /// `project-away pattern, ...`
 pub(crate) fn project_away(i: &str) -> PResult<'_, OperatorKind> {
-    let (r, items) = comma_list(i, "a column name or pattern after `project-away`", pattern_ident)?;
+    let (r, items) = comma_list(
+        i,
+        "a column name or pattern after `project-away`",
+        pattern_ident,
+    )?;
     Ok((r, OperatorKind::ProjectAway(items)))
 }
 
 /// `project-keep pattern, ...`
 pub(crate) fn project_keep(i: &str) -> PResult<'_, OperatorKind> {
-    let (r, items) = comma_list(i, "a column name or pattern after `project-keep`", pattern_ident)?;
+    let (r, items) = comma_list(
+        i,
+        "a column name or pattern after `project-keep`",
+        pattern_ident,
+    )?;
     Ok((r, OperatorKind::ProjectKeep(items)))
 }
 
@@ -34,7 +42,9 @@ pub(crate) fn project_keep(i: &str) -> PResult<'_, OperatorKind> {
 pub(crate) fn project_rename(i: &str) -> PResult<'_, OperatorKind> {
     let (r, items) = comma_list(i, "`NewName = OldName` after `project-rename`", |x| {
         let (r, new) = ident(x)?;
-        let (r, _) = expect(r, "`=` in `project-rename NewName = OldName`", |y| sym(y, "="))?;
+        let (r, _) = expect(r, "`=` in `project-rename NewName = OldName`", |y| {
+            sym(y, "=")
+        })?;
         let (r, old) = expect(r, "the old column name in `project-rename`", ident)?;
         Ok((r, (new, old)))
     })?;

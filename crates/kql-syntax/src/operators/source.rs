@@ -6,7 +6,9 @@ use super::{assignment, comma_list, params, with_props};
 use crate::ast::{Expr, ExprKind, Literal, Operator, OperatorKind, Spanned};
 use crate::codes;
 use crate::error::{PErr, PResult, expect};
-use crate::expr::{call_args, close_bracket, close_paren, column_decls, continues_expression, expr, postfix_expr};
+use crate::expr::{
+    call_args, close_bracket, close_paren, column_decls, continues_expression, expr, postfix_expr,
+};
 use crate::lexer::{ident, ident_len, keyword, peek_word, span_between, sym, word, ws};
 use crate::literal::string_lit;
 
@@ -135,7 +137,10 @@ pub(crate) fn externaldata(i: &str) -> PResult<'_, OperatorKind> {
     let (r, _) = expect(r, "`[` before the externaldata URIs", |x| sym(x, "["))?;
     let (r, uris) = comma_list(r, "a URI string", |x| {
         let (r, s) = string_lit(x)?;
-        Ok((r, Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span)))
+        Ok((
+            r,
+            Spanned::new(ExprKind::Literal(Literal::String(s.node)), s.span),
+        ))
     })?;
     let (r, _) = close_bracket(r, "]", "the URI list `[`")?;
     let (r, with) = if let Ok((r2, _)) = keyword(r, "with") {
@@ -143,7 +148,14 @@ pub(crate) fn externaldata(i: &str) -> PResult<'_, OperatorKind> {
     } else {
         (r, Vec::new())
     };
-    Ok((r, OperatorKind::ExternalData { columns, uris, with }))
+    Ok((
+        r,
+        OperatorKind::ExternalData {
+            columns,
+            uris,
+            with,
+        },
+    ))
 }
 
 /// `evaluate [params] plugin(args)`
@@ -152,7 +164,10 @@ pub(crate) fn evaluate(i: &str) -> PResult<'_, OperatorKind> {
     let start = ws(r);
     let (r, name) = expect(start, "a plugin name after `evaluate`", ident)?;
     if !ws(r).starts_with('(') {
-        return Err(nom::Err::Failure(PErr::expected(ws(r), "`(` after the plugin name")));
+        return Err(nom::Err::Failure(PErr::expected(
+            ws(r),
+            "`(` after the plugin name",
+        )));
     }
     let (r, args) = call_args(r)?;
     let call = Spanned::new(ExprKind::Call { name, args }, span_between(start, r));

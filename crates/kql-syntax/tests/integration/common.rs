@@ -10,7 +10,10 @@ pub fn shared_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var_os("CI").is_some() {
-        panic!("../shared/sentinel not found at {} (required when CI is set)", dir.display());
+        panic!(
+            "../shared/sentinel not found at {} (required when CI is set)",
+            dir.display()
+        );
     }
     eprintln!("notice: {} not found; skipping test", dir.display());
     None
@@ -21,7 +24,9 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -41,7 +46,11 @@ pub fn strip_fence(q: &str) -> String {
     if let Some(rest) = t.strip_prefix("```") {
         let body = rest.split_once('\n').map_or("", |(_, b)| b);
         let body = body.trim_end();
-        return body.strip_suffix("```").unwrap_or(body).to_string();
+        return body
+            .strip_suffix("```")
+            .unwrap_or(body)
+            .trim_end()
+            .to_string();
     }
     q.to_string()
 }
@@ -69,10 +78,17 @@ fn query_block_fallback(text: &str) -> Option<String> {
     })?;
     let is_key = |l: &str| {
         let n = l.find(':').unwrap_or(0);
-        n > 0 && l[..n].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        n > 0
+            && l[..n]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     let body: Vec<&str> = lines
-        .take_while(|l| l.is_empty() || l.starts_with([' ', '\t']) || !(is_key(l) || l.starts_with("=======") || l.starts_with(">>>>>>>")))
+        .take_while(|l| {
+            l.is_empty()
+                || l.starts_with([' ', '\t'])
+                || !(is_key(l) || l.starts_with("=======") || l.starts_with(">>>>>>>"))
+        })
         .collect();
     let indent = body
         .iter()

@@ -25,7 +25,11 @@ const EXPECTED_FILES: usize = 239;
 #[test]
 fn every_corpus_query_parses() {
     let Some(queries) = corpus() else { return };
-    assert_eq!(queries.len(), EXPECTED_FILES, "number of YAML files under shared/sentinel");
+    assert_eq!(
+        queries.len(),
+        EXPECTED_FILES,
+        "number of YAML files under shared/sentinel"
+    );
     let mut failures = Vec::new();
     let mut ok = 0;
     for (path, q) in &queries {

@@ -14,9 +14,21 @@ fn check(src: &str) {
         }
     }
     if let Err(d) = parse_query(src) {
-        assert!(d.span.start <= d.span.end, "inverted span {:?} for {src:?}", d.span);
-        assert!(d.span.end <= src.len(), "span {:?} beyond input of {} bytes: {src:?}", d.span, src.len());
-        assert!(src.is_char_boundary(d.span.start) && src.is_char_boundary(d.span.end), "span not on char boundary");
+        assert!(
+            d.span.start <= d.span.end,
+            "inverted span {:?} for {src:?}",
+            d.span
+        );
+        assert!(
+            d.span.end <= src.len(),
+            "span {:?} beyond input of {} bytes: {src:?}",
+            d.span,
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(d.span.start) && src.is_char_boundary(d.span.end),
+            "span not on char boundary"
+        );
         assert!(d.code.starts_with("KQL1"), "unexpected code {}", d.code);
         let _ = d.render(src, "fuzz");
     }
@@ -63,7 +75,11 @@ fn nested_parens_parse_in_linear_time() {
     ] {
         let t = Instant::now();
         let _ = parse_query(&src);
-        assert!(t.elapsed() < Duration::from_millis(500), "{src}: {:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "{src}: {:?}",
+            t.elapsed()
+        );
     }
 }
 
@@ -89,10 +105,17 @@ proptest! {
 
 fn corpus_texts() -> &'static [String] {
     static CORPUS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    CORPUS.get_or_init(|| corpus().map(|c| c.into_iter().map(|(_, q)| q).collect()).unwrap_or_default())
+    CORPUS.get_or_init(|| {
+        corpus()
+            .map(|c| c.into_iter().map(|(_, q)| q).collect())
+            .unwrap_or_default()
+    })
 }
 
-const INSERTS: &[&str] = &["(", ")", "|", "'", "\"", ",", "[", "]", "{", "}", "!", "=", "..", "`", "@", " by ", "\u{e9}", "//", ";"];
+const INSERTS: &[&str] = &[
+    "(", ")", "|", "'", "\"", ",", "[", "]", "{", "}", "!", "=", "..", "`", "@", " by ", "\u{e9}",
+    "//", ";",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
