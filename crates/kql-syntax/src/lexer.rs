@@ -117,8 +117,8 @@ pub(crate) fn at_sym(i: &str, p: &str) -> bool {
 /// allowed (the caller decides what a word means in its position).
 pub(crate) fn ident(i: &str) -> PResult<'_, Ident> {
     let i = ws(i);
-    if i.starts_with('[') {
-        let after = ws(&i[1..]);
+    if let Some(rest) = i.strip_prefix('[') {
+        let after = ws(rest);
         if after.starts_with('\'') || after.starts_with('"') || after.starts_with('@') {
             return bracketed_ident(i);
         }

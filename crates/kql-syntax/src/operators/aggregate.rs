@@ -24,10 +24,10 @@ pub(crate) fn summarize(i: &str) -> PResult<'_, OperatorKind> {
         } else {
             let (mut r, aggs) = comma_list_lenient(r)?;
             // Lenient: a trailing comma before `by` (`summarize a=count(), by x`).
-            if let Ok((r2, _)) = sym(r, ",") {
-                if at_keyword(r2, "by") {
-                    r = r2;
-                }
+            if let Ok((r2, _)) = sym(r, ",")
+                && at_keyword(r2, "by")
+            {
+                r = r2;
             }
             (r, aggs)
         };

@@ -10,11 +10,12 @@ use crate::lexer::{keyword, pattern_ident, ws};
 /// One leg of `union`: `(subquery)`, a name pattern `Net*`, a name or a call.
 pub(crate) fn union_leg(i: &str) -> PResult<'_, Expr> {
     let t = ws(i);
-    if let Ok((r, p)) = pattern_ident(t) {
-        if p.name.contains('*') && !t.starts_with('[') {
-            let span = p.span.clone();
-            return Ok((r, Spanned::new(ExprKind::NamePattern(p), span)));
-        }
+    if let Ok((r, p)) = pattern_ident(t)
+        && p.name.contains('*')
+        && !t.starts_with('[')
+    {
+        let span = p.span.clone();
+        return Ok((r, Spanned::new(ExprKind::NamePattern(p), span)));
     }
     postfix_expr(t)
 }

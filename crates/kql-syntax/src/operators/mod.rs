@@ -22,8 +22,9 @@ use crate::lexer::{
 };
 use crate::literal::{at_number, at_string, number, string_lit};
 
-/// Every tabular operator name the parser accepts (including aliases and legacy
-/// spellings), for "did you mean" suggestions.
+/// Every tabular operator name the parser accepts after `|` (including aliases and legacy
+/// spellings), for "did you mean" suggestions. The source-only forms `range`,
+/// `externaldata` and `datatable` start a pipeline and are not listed.
 pub const KNOWN_OPERATORS: &[&str] = &[
     "as",
     "consume",
@@ -31,7 +32,6 @@ pub const KNOWN_OPERATORS: &[&str] = &[
     "distinct",
     "evaluate",
     "extend",
-    "externaldata",
     "facet",
     "filter",
     "find",
@@ -56,7 +56,6 @@ pub const KNOWN_OPERATORS: &[&str] = &[
     "project-keep",
     "project-rename",
     "project-reorder",
-    "range",
     "reduce",
     "render",
     "sample",

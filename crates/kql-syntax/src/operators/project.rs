@@ -57,10 +57,10 @@ pub(crate) fn project_reorder(i: &str) -> PResult<'_, OperatorKind> {
         let (r, p) = pattern_ident(x)?;
         for order in ["asc", "desc", "granny-asc", "granny-desc"] {
             if order.contains('-') {
-                if let Ok((r2, (w, span))) = crate::lexer::operator_name(r) {
-                    if w == order {
-                        return Ok((r2, (p, Some(crate::ast::Ident::new(w, span)))));
-                    }
+                if let Ok((r2, (w, span))) = crate::lexer::operator_name(r)
+                    && w == order
+                {
+                    return Ok((r2, (p, Some(crate::ast::Ident::new(w, span)))));
                 }
             } else if let Ok((r2, span)) = keyword(r, order) {
                 return Ok((r2, (p, Some(crate::ast::Ident::new(order, span)))));

@@ -3,7 +3,16 @@
 use kql_syntax::parse_query;
 
 /// (query, code, message, line, column, help)
-const CASES: &[(&str, &str, &str, usize, usize, Option<&str>)] = &[
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    usize,
+    Option<&'static str>,
+);
+
+const CASES: &[Case] = &[
     (
         "T | summarize count() bye x",
         "KQL1002",

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 /// Parses `src` and checks the diagnostic invariants.
 fn check(src: &str) {
-    if parse_query(src).is_ok() {
-        if let Err(e) = crate::roundtrip::check_roundtrip(src) {
-            panic!("{src:?} parses but does not round-trip: {e}");
-        }
+    if parse_query(src).is_ok()
+        && let Err(e) = crate::roundtrip::check_roundtrip(src)
+    {
+        panic!("{src:?} parses but does not round-trip: {e}");
     }
     if let Err(d) = parse_query(src) {
         assert!(
