@@ -408,7 +408,10 @@ pub enum ListOp {
 }
 
 /// Literal values. `None` payloads are typed nulls (`int(null)`, `datetime(null)`).
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Equality compares reals bit for bit, so `real(nan) == real(nan)` (a lawful `Eq`, and
+/// round-trip checks work for NaN literals).
+#[derive(Clone, Debug)]
 pub enum Literal {
     /// `true`, `false`, `bool(null)`
     Bool(Option<bool>),
@@ -430,6 +433,25 @@ pub enum Literal {
     Guid(Option<String>),
     /// `dynamic(...)`
     Dynamic(DynLit),
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Self) -> bool {
+        use Literal::*;
+        match (self, other) {
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Long(a), Long(b)) => a == b,
+            (Real(a), Real(b)) => a.map(f64::to_bits) == b.map(f64::to_bits),
+            (Decimal(a), Decimal(b)) => a == b,
+            (String(a), String(b)) => a == b,
+            (DateTime(a), DateTime(b)) => a == b,
+            (TimeSpan(a), TimeSpan(b)) => a == b,
+            (Guid(a), Guid(b)) => a == b,
+            (Dynamic(a), Dynamic(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Eq for Literal {}

@@ -7,10 +7,23 @@ use std::cell::Cell;
 
 /// Maximum nesting depth (parentheses, pipelines, calls, unary chains, dynamic values).
 ///
-/// A parenthesis or a call costs two levels (the bracket and the pipeline inside it). The
-/// deepest query of the Sentinel corpus needs 12 levels; 64 keeps the worst case well
-/// inside a 2 MiB thread stack even in unoptimised builds (about 18 KiB of stack per level).
-pub const MAX_DEPTH: usize = 64;
+/// A parenthesis or a call costs two levels (the bracket and the pipeline inside it), so
+/// 256 levels allow about 127 nested parentheses; the deepest query of the Sentinel corpus
+/// needs 12. The recursive parsers run through [`grow`], so the limit is safe on any thread
+/// stack (an unoptimised build uses about 18 KiB of stack per level).
+pub const MAX_DEPTH: usize = 256;
+
+/// Runs `f` with at least [`RED_ZONE`] bytes of stack, switching to a fresh heap-allocated
+/// stack segment when the current one is nearly exhausted. Wraps every recursive parser
+/// (pipelines, unary chains, dynamic values, function bodies).
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, NEW_STACK, f)
+}
+
+/// Minimum free stack before a recursive parser runs.
+const RED_ZONE: usize = 256 * 1024;
+/// Size of each additional stack segment.
+const NEW_STACK: usize = 4 * 1024 * 1024;
 
 thread_local! {
     static SRC_LEN: Cell<usize> = const { Cell::new(0) };

@@ -28,6 +28,10 @@ pub(crate) fn expr(i: &str) -> PResult<'_, Expr> {
 /// An expression that may be a pipeline: `source | op | op`, where the source may also be
 /// a source operator (`print`, `range`, `union`, ...).
 pub(crate) fn pipe_expr(i: &str) -> PResult<'_, Expr> {
+    crate::depth::grow(|| pipe_expr_inner(i))
+}
+
+fn pipe_expr_inner(i: &str) -> PResult<'_, Expr> {
     let _g = enter(i)?;
     let i = ws(i);
     let (r, source) = match operators::source::source_operator(i)? {
@@ -91,6 +95,10 @@ fn after_operator<'a>(r: &'a str, op: Option<&Operator>) -> PResult<'a, &'a str>
 /// A contextual subquery: an operator without source, then `| op ...`
 /// (`mv-apply ... on (summarize ...)`, `partition by X (top 3 by y)`).
 pub(crate) fn contextual_pipe(i: &str) -> PResult<'_, Expr> {
+    crate::depth::grow(|| contextual_pipe_inner(i))
+}
+
+fn contextual_pipe_inner(i: &str) -> PResult<'_, Expr> {
     let _g = enter(i)?;
     let i = ws(i);
     pipeline_tail(i, i, None)
@@ -375,7 +383,7 @@ fn unary_expr(i: &str) -> PResult<'_, Expr> {
         return postfix_expr(t);
     };
     let _g = enter(t)?;
-    let (r, operand) = cut(unary_expr(&t[1..]))?;
+    let (r, operand) = crate::depth::grow(|| cut(unary_expr(&t[1..])))?;
     let span = span_between(t, r);
     Ok((
         r,

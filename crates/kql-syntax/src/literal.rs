@@ -546,6 +546,10 @@ pub(crate) fn typed_literal<'a>(
 
 /// One value inside `dynamic(...)`.
 fn dyn_value(i: &str) -> PResult<'_, DynLit> {
+    crate::depth::grow(|| dyn_value_inner(i))
+}
+
+fn dyn_value_inner(i: &str) -> PResult<'_, DynLit> {
     let _g = enter(i)?;
     let i = ws(i);
     fn bad(at: &str) -> PResult<'_, DynLit> {

@@ -152,6 +152,10 @@ fn at_function_params(i: &str) -> bool {
 
 /// `(params) { body }`
 fn function_def(i: &str, is_view: bool) -> PResult<'_, FunctionDef> {
+    crate::depth::grow(|| function_def_inner(i, is_view))
+}
+
+fn function_def_inner(i: &str, is_view: bool) -> PResult<'_, FunctionDef> {
     let (r, params) = param_list(i)?;
     let (r, _) = expect(r, "`{` before the function body", |x| sym(x, "{"))?;
     let _g = crate::depth::enter(r)?;

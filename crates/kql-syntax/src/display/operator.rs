@@ -10,7 +10,13 @@ use std::fmt::{self, Display, Formatter, Write};
 
 impl Display for OpParam {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.name.name, ExprIn(&self.value, 7))
+        match &self.value.node {
+            // Parameter values are words (`kind=regex`): no brackets needed for keywords.
+            ExprKind::Name(id) if crate::lexer::ident_len(&id.name) == id.name.len() => {
+                write!(f, "{}={}", self.name.name, id.name)
+            }
+            _ => write!(f, "{}={}", self.name.name, ExprIn(&self.value, 7)),
+        }
     }
 }
 

@@ -242,8 +242,7 @@ pub(crate) fn param_value(i: &str) -> PResult<'_, crate::ast::Expr> {
             ),
         ));
     }
-    let n = ident_len(t);
-    if n == 0 {
+    if ident_len(t) == 0 && !t.starts_with("['") && !t.starts_with("[\"") {
         return fail(t, "a parameter value");
     }
     let (r, id) = ident(t)?;

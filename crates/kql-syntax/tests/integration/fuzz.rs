@@ -37,6 +37,20 @@ fn check(src: &str) {
     }
 }
 
+/// Deep nesting on a small (256 KiB) thread stack: still an error, not an overflow.
+#[test]
+fn deep_nesting_on_a_small_stack() {
+    let h = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let src = format!("print {}1{}", "(".repeat(100), ")".repeat(100));
+            assert!(parse_query(&src).is_ok());
+            parse_query(&"(".repeat(10_000)).unwrap_err().code
+        })
+        .unwrap();
+    assert_eq!(h.join().unwrap(), "KQL1010");
+}
+
 #[test]
 fn deep_parens_error_not_overflow() {
     let src = "(".repeat(100_000);
@@ -57,7 +71,7 @@ fn deep_parens_error_not_overflow() {
 
 #[test]
 fn nesting_within_limit_parses() {
-    let n = 30;
+    let n = 100;
     let src = format!("print {}1{}", "(".repeat(n), ")".repeat(n));
     parse_query(&src).unwrap();
     let src = format!("T | where {}x{}", "tolower(".repeat(n), ")".repeat(n));
@@ -72,6 +86,7 @@ fn nested_parens_parse_in_linear_time() {
         format!("T | extend a = {}1{}", "f(".repeat(30), ")".repeat(30)),
         format!("T | where {} x", "(".repeat(30)),
         format!("print {}", "toscalar(T | where x in (".repeat(10)),
+        format!("print {}1{}", "(".repeat(120), ")".repeat(120)),
     ] {
         let t = Instant::now();
         let _ = parse_query(&src);
