@@ -22,11 +22,12 @@ pub(crate) fn source_operator(i: &str) -> PResult<'_, Option<Operator>> {
     };
     let after = &t[w.len()..];
     let is_op = match w {
-        "print" | "union" => !continues_expression(after) || ws(after).starts_with('('),
-        "search" | "find" => {
+        "print" => !continues_expression(after) || ws(after).starts_with('('),
+        "union" | "search" | "find" => {
             !continues_expression(after)
                 || ws(after).starts_with('(')
-                || peek_word(after) == Some("in")
+                || (ws(after).starts_with('*') && w != "find")
+                || peek_word(after) == Some("in") && w != "union"
         }
         "range" => {
             let a = ws(after);
