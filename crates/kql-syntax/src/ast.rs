@@ -59,7 +59,10 @@ impl PartialEq for Ident {
 impl Ident {
     /// Creates an identifier.
     pub fn new(name: impl Into<String>, span: Span) -> Self {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 }
 
@@ -67,14 +70,20 @@ impl Ident {
 // Statements
 // ---------------------------------------------------------------------------------------
 
-/// A whole query text: statements separated by `;`.
-#[derive(Clone, Debug, PartialEq)]
+/// A whole query text: statements separated by `;`. Equality ignores the span.
+#[derive(Clone, Debug)]
 pub struct Query {
     /// The statements in source order. Usually zero or more `let`s then one tabular
     /// expression statement.
     pub statements: Vec<Statement>,
     /// The span of the whole query.
     pub span: Span,
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.statements == other.statements
+    }
 }
 
 /// One statement of a query.
@@ -399,7 +408,10 @@ pub enum ListOp {
 }
 
 /// Literal values. `None` payloads are typed nulls (`int(null)`, `datetime(null)`).
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Equality compares reals bit for bit, so `real(nan) == real(nan)` (a lawful `Eq`, and
+/// round-trip checks work for NaN literals).
+#[derive(Clone, Debug)]
 pub enum Literal {
     /// `true`, `false`, `bool(null)`
     Bool(Option<bool>),
@@ -421,6 +433,25 @@ pub enum Literal {
     Guid(Option<String>),
     /// `dynamic(...)`
     Dynamic(DynLit),
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Self) -> bool {
+        use Literal::*;
+        match (self, other) {
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Long(a), Long(b)) => a == b,
+            (Real(a), Real(b)) => a.map(f64::to_bits) == b.map(f64::to_bits),
+            (Decimal(a), Decimal(b)) => a == b,
+            (String(a), String(b)) => a == b,
+            (DateTime(a), DateTime(b)) => a == b,
+            (TimeSpan(a), TimeSpan(b)) => a == b,
+            (Guid(a), Guid(b)) => a == b,
+            (Dynamic(a), Dynamic(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Eq for Literal {}
@@ -560,8 +591,8 @@ pub enum MakeSeriesRange {
     },
 }
 
-/// A piece of a `parse` pattern.
-#[derive(Clone, Debug, PartialEq)]
+/// A piece of a `parse` pattern. Equality ignores spans.
+#[derive(Clone, Debug)]
 pub enum ParsePart {
     /// A string literal to match.
     Literal(Spanned<String>),
@@ -574,6 +605,19 @@ pub enum ParsePart {
         /// Declared type (default string).
         ty: Option<Spanned<TypeName>>,
     },
+}
+
+impl PartialEq for ParsePart {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ParsePart::Literal(a), ParsePart::Literal(b)) => a == b,
+            (ParsePart::Star(_), ParsePart::Star(_)) => true,
+            (ParsePart::Column { name: n1, ty: t1 }, ParsePart::Column { name: n2, ty: t2 }) => {
+                n1 == n2 && t1 == t2
+            }
+            _ => false,
+        }
+    }
 }
 
 /// One level of `top-nested`.
