@@ -1,1 +1,9 @@
-//! kql-engine
+//! `kql-engine`: a [`Session`] ties the planner to DataFusion execution over a catalog of
+//! Parquet tables, watchlists and stored functions, with a pinned `now`.
+
+pub mod schema_file;
+pub mod session;
+pub mod table;
+pub mod watchlist;
+
+pub use session::{QueryOutput, ResultSet, Session, SessionOptions};

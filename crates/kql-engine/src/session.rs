@@ -1,0 +1,621 @@
+//! [`Session`]: a DataFusion context with the KQL functions, a catalog of tables
+//! (Parquet files or schema-only), watchlists and stored functions, a pinned `now`, and
+//! query execution.
+
+use crate::schema_file::{FunctionSchema, TableSchema, read_schema_dir};
+use crate::table::{TableSource, provider_rel, schema_only_rel};
+use crate::watchlist::read_watchlist;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::{LogicalPlan, ScalarUDF, lit};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use kql_planner::{
+    Catalog, CatalogError, Col, KqlType, PlannerOptions, Rel, StoredFunction, types::type_metadata,
+};
+use kql_syntax::Diagnostic;
+use kql_syntax::ast::{LetValue, StatementKind};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Session options.
+#[derive(Clone, Debug, Default)]
+pub struct SessionOptions {
+    /// The `now()` of every query, in ns since the Unix epoch; `None` = the wall clock at
+    /// the start of each query.
+    pub now_ns: Option<i64>,
+    /// DataFusion `target_partitions` (default: number of CPUs).
+    pub target_partitions: Option<usize>,
+    /// Memory limit in bytes for query execution (spills or fails beyond it).
+    pub memory_limit: Option<usize>,
+}
+
+/// One tabular result.
+#[derive(Clone, Debug)]
+pub struct ResultSet {
+    /// KQL columns.
+    pub columns: Vec<Col>,
+    /// Arrow schema with `kql_type` metadata on every field.
+    pub schema: SchemaRef,
+    /// The rows.
+    pub batches: Vec<RecordBatch>,
+}
+
+impl ResultSet {
+    /// Number of rows.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+}
+
+/// The result of running a query.
+#[derive(Clone, Debug)]
+pub struct QueryOutput {
+    /// One result set per tabular statement.
+    pub results: Vec<ResultSet>,
+    /// Warnings from planning.
+    pub warnings: Vec<Diagnostic>,
+}
+
+struct TableEntry {
+    source: TableSource,
+    declared: Option<TableSchema>,
+    cache: RefCell<Option<Rel>>,
+}
+
+/// A KQL session over a catalog of tables.
+pub struct Session {
+    rt: tokio::runtime::Runtime,
+    ctx: SessionContext,
+    udfs: HashMap<String, Arc<ScalarUDF>>,
+    tables: BTreeMap<String, TableEntry>,
+    watchlists: BTreeMap<String, PathBuf>,
+    functions: BTreeMap<String, Arc<StoredFunction>>,
+    options: SessionOptions,
+    /// The `now` of the query being planned (fixed per query).
+    query_now: std::cell::Cell<i64>,
+}
+
+/// Code for problems loading a data directory or its files.
+pub const DATA_ERROR: &str = "KQL4002";
+
+impl Session {
+    /// A session with no tables.
+    pub fn new(options: SessionOptions) -> Result<Session, Diagnostic> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(options.target_partitions.unwrap_or_else(num_cpus).max(1))
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                Diagnostic::error(DATA_ERROR, format!("cannot start the runtime: {e}"), 0..0)
+            })?;
+        let partitions = options.target_partitions.unwrap_or_else(num_cpus).max(1);
+        let mut config = SessionConfig::new()
+            .with_target_partitions(partitions)
+            .with_information_schema(false);
+        let opts = config.options_mut();
+        opts.execution.time_zone = Some("UTC".to_string());
+        opts.execution.parquet.schema_force_view_types = false;
+        opts.execution.parquet.pushdown_filters = true;
+        opts.execution.parquet.reorder_filters = true;
+        let mut runtime = RuntimeEnvBuilder::new();
+        if let Some(limit) = options.memory_limit {
+            runtime = runtime.with_memory_limit(limit, 1.0);
+        }
+        let runtime = runtime.build_arc().map_err(|e| {
+            Diagnostic::error(DATA_ERROR, format!("cannot configure memory: {e}"), 0..0)
+        })?;
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(runtime)
+            .with_default_features()
+            .build();
+        let ctx = SessionContext::new_with_state(state);
+        let mut udfs = HashMap::new();
+        for u in kql_functions::scalar_udfs() {
+            ctx.register_udf(u.as_ref().clone());
+            udfs.insert(u.name().to_string(), u);
+        }
+        for u in kql_functions::aggregate_udfs() {
+            ctx.register_udaf(u.as_ref().clone());
+        }
+        Ok(Session {
+            rt,
+            ctx,
+            udfs,
+            tables: BTreeMap::new(),
+            watchlists: BTreeMap::new(),
+            functions: BTreeMap::new(),
+            options,
+            query_now: std::cell::Cell::new(0),
+        })
+    }
+
+    /// Sets (or clears) the pinned `now`.
+    pub fn set_now(&mut self, now_ns: Option<i64>) {
+        self.options.now_ns = now_ns;
+    }
+
+    /// The pinned `now`, if any.
+    pub fn pinned_now(&self) -> Option<i64> {
+        self.options.now_ns
+    }
+
+    /// Registers every table, watchlist and stored function of a data directory:
+    /// `DIR/<Name>.parquet` and `DIR/<Name>/*.parquet` are tables, `DIR/watchlists/*.csv`
+    /// watchlists, `DIR/functions/*.kql` stored functions. Returns warnings (unreadable
+    /// entries are skipped with a warning rather than failing the whole directory).
+    pub fn open_data_dir(&mut self, dir: &Path) -> Result<Vec<String>, Diagnostic> {
+        let rd = std::fs::read_dir(dir).map_err(|e| {
+            Diagnostic::error(
+                DATA_ERROR,
+                format!("cannot read the data directory {}: {e}", dir.display()),
+                0..0,
+            )
+        })?;
+        let mut warnings = Vec::new();
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            let Some(stem) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
+                continue;
+            };
+            if p.is_dir() {
+                match stem.as_str() {
+                    "watchlists" => {
+                        for w in sorted_files(&p, "csv") {
+                            if let Some(alias) = w.file_stem().and_then(|s| s.to_str()) {
+                                self.watchlists.insert(alias.to_string(), w.clone());
+                            }
+                        }
+                    }
+                    "functions" => {
+                        for f in sorted_files(&p, "kql") {
+                            match std::fs::read_to_string(&f) {
+                                Ok(text) => {
+                                    if let Err(d) =
+                                        self.add_functions(&text, &f.display().to_string())
+                                    {
+                                        warnings.push(d.render(&text, &f.display().to_string()));
+                                    }
+                                }
+                                Err(e) => warnings.push(format!("{}: {e}", f.display())),
+                            }
+                        }
+                    }
+                    _ => {
+                        if !sorted_files(&p, "parquet").is_empty() {
+                            self.add_table(&stem, TableSource::Parquet(p.clone()));
+                        }
+                    }
+                }
+            } else if p.extension().and_then(|e| e.to_str()) == Some("parquet") {
+                self.add_table(&stem, TableSource::Parquet(p.clone()));
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Loads JSON table schemas from `dir` (schema-only tables for `kql check`); tables that
+    /// also have data keep their data but take the declared types. Returns per-file errors.
+    pub fn load_schema_dir(&mut self, dir: &Path) -> Vec<String> {
+        let (tables, functions, errors) = read_schema_dir(dir);
+        for t in tables {
+            match self.tables.get_mut(&t.name) {
+                Some(e) => {
+                    e.declared = Some(t);
+                    *e.cache.borrow_mut() = None;
+                }
+                None => {
+                    let name = t.name.clone();
+                    self.tables.insert(
+                        name,
+                        TableEntry {
+                            source: TableSource::SchemaOnly(t.clone()),
+                            declared: Some(t),
+                            cache: RefCell::new(None),
+                        },
+                    );
+                }
+            }
+        }
+        for f in functions {
+            self.add_function_schema(f);
+        }
+        errors
+    }
+
+    /// Registers a schema-only stored function (its output columns), unless a real
+    /// definition exists.
+    fn add_function_schema(&mut self, f: FunctionSchema) {
+        if self.functions.contains_key(&f.name) {
+            return;
+        }
+        // A function with no parameters returning an empty table of the declared columns.
+        let cols: Vec<String> = f
+            .columns
+            .iter()
+            .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
+            .collect();
+        let text = format!(
+            "let {} = () {{ datatable({})[] }};",
+            quote_ident(&f.name),
+            cols.join(", ")
+        );
+        let _ = self.add_functions(&text, &format!("schema:{}", f.name));
+    }
+
+    /// Registers a table.
+    pub fn add_table(&mut self, name: &str, source: TableSource) {
+        self.tables.insert(
+            name.to_string(),
+            TableEntry {
+                source,
+                declared: None,
+                cache: RefCell::new(None),
+            },
+        );
+    }
+
+    /// Registers a Parquet file or directory as table `name` (the REPL's `.load`).
+    pub fn load_parquet(&mut self, name: &str, path: &Path) -> Result<(), Diagnostic> {
+        if !path.exists() {
+            return Err(Diagnostic::error(
+                DATA_ERROR,
+                format!("{} does not exist", path.display()),
+                0..0,
+            ));
+        }
+        self.add_table(name, TableSource::Parquet(path.to_path_buf()));
+        self.table(name)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::error(e.code, e.message, 0..0))
+    }
+
+    /// Registers a watchlist CSV under `alias`.
+    pub fn add_watchlist(&mut self, alias: &str, csv: &Path) {
+        self.watchlists.insert(alias.to_string(), csv.to_path_buf());
+    }
+
+    /// Parses `text` (a sequence of `let Name = (params) { body };` statements) and registers
+    /// every function it defines. Later definitions replace earlier ones.
+    pub fn add_functions(&mut self, text: &str, origin: &str) -> Result<usize, Diagnostic> {
+        let query = kql_syntax::parse_query(text)?;
+        let source: Arc<str> = Arc::from(text);
+        let mut n = 0;
+        for stmt in query.statements {
+            match stmt.node {
+                StatementKind::Let(l) => match l.value {
+                    LetValue::Function(def) => {
+                        self.functions.insert(
+                            l.name.name.clone(),
+                            Arc::new(StoredFunction {
+                                name: l.name.name.clone(),
+                                def,
+                                source: source.clone(),
+                                origin: origin.to_string(),
+                            }),
+                        );
+                        n += 1;
+                    }
+                    LetValue::Expr(_) => {
+                        return Err(Diagnostic::error(
+                            "KQL5002",
+                            format!(
+                                "a function file may only define functions; `{}` is a value",
+                                l.name.name
+                            ),
+                            stmt.span,
+                        ));
+                    }
+                },
+                _ => {
+                    return Err(Diagnostic::error(
+                        "KQL5002",
+                        "a function file may only contain `let Name = (params) { body };` statements",
+                        stmt.span,
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Table names.
+    pub fn tables(&self) -> Vec<String> {
+        self.tables.keys().cloned().collect()
+    }
+
+    /// Stored function names.
+    pub fn functions(&self) -> Vec<String> {
+        self.functions.keys().cloned().collect()
+    }
+
+    /// Watchlist aliases.
+    pub fn watchlist_aliases(&self) -> Vec<String> {
+        self.watchlists.keys().cloned().collect()
+    }
+
+    /// The KQL columns of a table (reads its schema).
+    pub fn table_columns(&self, name: &str) -> Result<Option<Vec<Col>>, CatalogError> {
+        Ok(self.table(name)?.map(|r| r.columns))
+    }
+
+    /// The `now` a query started now would use.
+    fn now_for_query(&self) -> i64 {
+        self.options.now_ns.unwrap_or_else(|| {
+            let d = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            (d.as_nanos() as i64 / 100) * 100
+        })
+    }
+
+    /// Plans `text` without executing the final results (toscalar/materialize still run).
+    pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, Diagnostic> {
+        let query = kql_syntax::parse_query(text)?;
+        self.query_now.set(self.now_for_query());
+        let planner = kql_planner::Planner::new(
+            self,
+            PlannerOptions {
+                now_ns: self.query_now.get(),
+                ..PlannerOptions::default()
+            },
+        );
+        planner.plan_query(&query)
+    }
+
+    /// Parses, plans and executes `text`.
+    pub fn run(&self, text: &str) -> Result<QueryOutput, Diagnostic> {
+        let planned = self.plan(text)?;
+        let mut results = Vec::new();
+        for rel in planned.results {
+            let batches = self
+                .collect(rel.plan.clone())
+                .map_err(|e| Diagnostic::error(e.code, e.message, 0..text.len()))?;
+            results.push(result_set(&rel, batches));
+        }
+        Ok(QueryOutput {
+            results,
+            warnings: planned.warnings,
+        })
+    }
+
+    /// The logical and physical plans of the query's first result (`.explain`).
+    pub fn explain(&self, text: &str) -> Result<(String, String), Diagnostic> {
+        let planned = self.plan(text)?;
+        let Some(rel) = planned.results.into_iter().next() else {
+            return Err(Diagnostic::error("KQL2007", "nothing to explain", 0..0));
+        };
+        let ctx = self.ctx.clone();
+        self.rt
+            .block_on(async move {
+                let df = ctx.execute_logical_plan(rel.plan).await?;
+                let logical = df.logical_plan().display_indent().to_string();
+                let optimized = df
+                    .clone()
+                    .into_optimized_plan()?
+                    .display_indent()
+                    .to_string();
+                let physical = df.create_physical_plan().await?;
+                let phys = datafusion::physical_plan::displayable(physical.as_ref())
+                    .indent(false)
+                    .to_string();
+                Ok::<_, datafusion::error::DataFusionError>((
+                    format!("{logical}\n-- optimized --\n{optimized}"),
+                    phys,
+                ))
+            })
+            .map_err(|e| Diagnostic::error("KQL4001", e.strip_backtrace(), 0..0))
+    }
+
+    /// Executes a logical plan.
+    fn collect(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
+        let ctx = self.ctx.clone();
+        self.rt
+            .block_on(async move {
+                let df = ctx.execute_logical_plan(plan).await?;
+                df.collect().await
+            })
+            .map_err(|e| CatalogError::execution(format!("query failed: {}", e.strip_backtrace())))
+    }
+
+    /// Builds (and caches) a Parquet table's relation.
+    fn parquet_rel(
+        &self,
+        name: &str,
+        path: &Path,
+        declared: Option<&TableSchema>,
+    ) -> Result<Rel, CatalogError> {
+        let url = ListingTableUrl::parse(path.to_string_lossy().as_ref())
+            .map_err(|e| CatalogError::data(format!("{}: {e}", path.display())))?;
+        let options =
+            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let state = self.ctx.state();
+        let config = self
+            .rt
+            .block_on(async {
+                ListingTableConfig::new(url)
+                    .with_listing_options(options)
+                    .infer_schema(&state)
+                    .await
+            })
+            .map_err(|e| {
+                CatalogError::data(format!(
+                    "cannot read Parquet {}: {}",
+                    path.display(),
+                    e.strip_backtrace()
+                ))
+            })?;
+        let table = ListingTable::try_new(config).map_err(|e| {
+            CatalogError::data(format!(
+                "cannot read Parquet {}: {}",
+                path.display(),
+                e.strip_backtrace()
+            ))
+        })?;
+        provider_rel(name, Arc::new(table), declared, &self.udfs)
+    }
+
+    /// The `_GetWatchlist` relation of a watchlist CSV.
+    fn watchlist_rel(&self, path: &Path) -> Result<Rel, CatalogError> {
+        let w = read_watchlist(path)?;
+        let cols = w.columns();
+        let now = self.query_now.get();
+        let mut rows = Vec::new();
+        for (i, r) in w.rows.iter().enumerate() {
+            let mut row = vec![
+                lit(item_id(path, i)),
+                lit(datafusion::common::ScalarValue::TimestampNanosecond(
+                    Some(now),
+                    Some("UTC".into()),
+                )),
+                lit(r.get(w.search_key).cloned().unwrap_or_default()),
+            ];
+            for (j, h) in w.header.iter().enumerate() {
+                if cols.iter().filter(|c| &c.name == h).count() == 1
+                    && !["_DTItemId", "LastUpdatedTimeUTC", "SearchKey"].contains(&h.as_str())
+                {
+                    row.push(lit(r.get(j).cloned().unwrap_or_default()));
+                }
+            }
+            rows.push(row);
+        }
+        let fields: Vec<Field> = cols
+            .iter()
+            .map(|c| Field::new(&c.name, c.ty.arrow(), true))
+            .collect();
+        let schema = Arc::new(
+            datafusion::common::DFSchema::try_from(Schema::new(fields))
+                .map_err(|e| CatalogError::data(e.to_string()))?,
+        );
+        let plan = if rows.is_empty() {
+            LogicalPlan::EmptyRelation(datafusion::logical_expr::EmptyRelation {
+                produce_one_row: false,
+                schema,
+            })
+        } else {
+            datafusion::logical_expr::LogicalPlanBuilder::values_with_schema(rows, &schema)
+                .and_then(|b| b.build())
+                .map_err(|e| CatalogError::data(format!("{}: {e}", path.display())))?
+        };
+        Ok(Rel::new(plan, cols))
+    }
+}
+
+impl Catalog for Session {
+    fn table(&self, name: &str) -> Result<Option<Rel>, CatalogError> {
+        let Some(entry) = self.tables.get(name) else {
+            return Ok(None);
+        };
+        if let Some(r) = entry.cache.borrow().as_ref() {
+            return Ok(Some(r.clone()));
+        }
+        let rel = match &entry.source {
+            TableSource::Parquet(p) => self.parquet_rel(name, p, entry.declared.as_ref())?,
+            TableSource::SchemaOnly(s) => schema_only_rel(s)?,
+        };
+        *entry.cache.borrow_mut() = Some(rel.clone());
+        Ok(Some(rel))
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.tables()
+    }
+
+    fn function(&self, name: &str) -> Option<Arc<StoredFunction>> {
+        self.functions.get(name).cloned()
+    }
+
+    fn function_names(&self) -> Vec<String> {
+        self.functions()
+    }
+
+    fn watchlist(&self, alias: &str) -> Result<Option<Rel>, CatalogError> {
+        match self.watchlists.get(alias) {
+            Some(p) => self.watchlist_rel(p).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
+        self.collect(plan)
+    }
+}
+
+/// A result set with KQL type metadata stamped on the schema.
+fn result_set(rel: &Rel, batches: Vec<RecordBatch>) -> ResultSet {
+    let fields: Vec<Field> = rel
+        .plan
+        .schema()
+        .fields()
+        .iter()
+        .zip(&rel.columns)
+        .map(|(f, c)| {
+            Field::new(&c.name, f.data_type().clone(), true).with_metadata(type_metadata(c.ty))
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batches = batches
+        .into_iter()
+        .filter_map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()).ok())
+        .collect();
+    ResultSet {
+        columns: rel.columns.clone(),
+        schema,
+        batches,
+    }
+}
+
+/// A stable pseudo item id for watchlist row `i`.
+fn item_id(path: &Path, i: usize) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .bytes()
+    {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}-0000-4000-8000-{:012x}", (h >> 32) as u32, i)
+}
+
+fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()) == Some(ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// A name as a KQL identifier (bracketed when needed).
+fn quote_ident(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        name.to_string()
+    } else {
+        format!("['{}']", name.replace('\'', "\\'"))
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_kql_type_used(_: KqlType) {}

@@ -1,0 +1,121 @@
+//! [`Rel`]: a DataFusion logical plan plus the KQL type of each output column — the value
+//! every tabular operator lowering consumes and produces.
+
+use crate::types::{KqlType, type_metadata};
+use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
+use std::sync::Arc;
+
+/// A column of a [`Rel`]: its KQL name and type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Col {
+    /// Column name (case-sensitive).
+    pub name: String,
+    /// KQL type.
+    pub ty: KqlType,
+}
+
+impl Col {
+    /// A column named `name` of type `ty`.
+    pub fn new(name: impl Into<String>, ty: KqlType) -> Self {
+        Col {
+            name: name.into(),
+            ty,
+        }
+    }
+}
+
+/// A tabular value: `plan`'s output columns are exactly `columns`, in order.
+#[derive(Clone, Debug)]
+pub struct Rel {
+    /// The logical plan.
+    pub plan: LogicalPlan,
+    /// KQL name and type of each output column, in plan order.
+    pub columns: Vec<Col>,
+}
+
+impl Rel {
+    /// Wraps `plan` whose output columns have the KQL types `columns`.
+    pub fn new(plan: LogicalPlan, columns: Vec<Col>) -> Self {
+        debug_assert_eq!(plan.schema().fields().len(), columns.len());
+        Rel { plan, columns }
+    }
+
+    /// A relation with one row and no columns (the input of `print` and of scalar contexts).
+    pub fn one_row() -> Self {
+        Rel {
+            plan: LogicalPlan::EmptyRelation(datafusion::logical_expr::EmptyRelation {
+                produce_one_row: true,
+                schema: Arc::new(datafusion::common::DFSchema::empty()),
+            }),
+            columns: Vec::new(),
+        }
+    }
+
+    /// Index of the column called `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The column called `name`.
+    pub fn col(&self, name: &str) -> Option<&Col> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// True when a column called `name` exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.index_of(name).is_some()
+    }
+
+    /// Column names in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// A DataFusion expression referring to output column `i` of the plan (qualified when
+    /// the plan's schema qualifies it, so it is unambiguous).
+    pub fn col_expr(&self, i: usize) -> Expr {
+        let (qualifier, field) = self.plan.schema().qualified_field(i);
+        Expr::Column(Column::new(qualifier.cloned(), field.name()))
+    }
+
+    /// A DataFusion expression referring to the column called `name`.
+    pub fn col_expr_by_name(&self, name: &str) -> Option<Expr> {
+        self.index_of(name).map(|i| self.col_expr(i))
+    }
+
+    /// Projects `exprs` (already aliased to their output names) with the given KQL columns.
+    pub fn project(&self, exprs: Vec<Expr>, columns: Vec<Col>) -> datafusion::common::Result<Rel> {
+        let plan = LogicalPlanBuilder::from(self.plan.clone())
+            .project(exprs)?
+            .build()?;
+        Ok(Rel::new(plan, columns))
+    }
+
+    /// Keeps only the columns at `indices` (in that order), unqualified and unchanged.
+    pub fn select(&self, indices: &[usize]) -> datafusion::common::Result<Rel> {
+        let exprs = indices
+            .iter()
+            .map(|&i| self.col_expr(i).alias(&self.columns[i].name))
+            .collect();
+        let cols = indices.iter().map(|&i| self.columns[i].clone()).collect();
+        self.project(exprs, cols)
+    }
+
+    /// An Arrow schema of the KQL columns with `kql_type` metadata on each field, using the
+    /// plan's physical types.
+    pub fn arrow_schema(&self) -> Schema {
+        let fields: Vec<Field> = self
+            .plan
+            .schema()
+            .fields()
+            .iter()
+            .zip(&self.columns)
+            .map(|(f, c)| {
+                Field::new(&c.name, f.data_type().clone(), true).with_metadata(type_metadata(c.ty))
+            })
+            .collect();
+        Schema::new(fields)
+    }
+}
