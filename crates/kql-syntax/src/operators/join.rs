@@ -22,7 +22,7 @@ pub(crate) fn union_leg(i: &str) -> PResult<'_, Expr> {
 
 /// `union [params] legs`
 pub(crate) fn union(i: &str) -> PResult<'_, OperatorKind> {
-    let (r, params) = params(i, &["kind", "withsource", "isfuzzy"])?;
+    let (r, params) = params(i, &["kind", "withsource", "with_source", "isfuzzy"])?;
     let (r, legs) = comma_list(r, "a table after `union`", union_leg)?;
     Ok((r, OperatorKind::Union { params, legs }))
 }

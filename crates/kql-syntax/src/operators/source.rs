@@ -109,7 +109,7 @@ pub(crate) fn search(i: &str) -> PResult<'_, OperatorKind> {
 
 /// `find [withsource=C] [in (T1, ...)] where pred [project cols | project-smart]`
 pub(crate) fn find(i: &str) -> PResult<'_, OperatorKind> {
-    let (r, params) = params(i, &["withsource", "kind"])?;
+    let (r, params) = params(i, &["withsource", "with_source", "kind"])?;
     let (r, tables) = in_tables(r)?;
     let (r, _) = expect(r, "`where` in `find`", |x| keyword(x, "where"))?;
     let (r, predicate) = expect(r, "a predicate after `where`", expr)?;
