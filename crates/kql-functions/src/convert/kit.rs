@@ -57,6 +57,9 @@ pub(crate) enum Arg {
 
 /// Computes the result for `n` rows (`n` is 1 when every argument is a scalar).
 pub(crate) type InvokeFn = fn(&[ColumnarValue], usize) -> Result<ArrayRef>;
+/// Like [`InvokeFn`], also given the planned result type (for UDFs whose result type
+/// depends on literal arguments).
+pub(crate) type TypedInvokeFn = fn(&[ColumnarValue], usize, &DataType) -> Result<ArrayRef>;
 /// The result type for the given argument types.
 pub(crate) type ReturnFn = fn(&[DataType]) -> Result<DataType>;
 /// The result type when it depends on literal argument values.
@@ -72,6 +75,7 @@ pub(crate) struct KqlUdf {
     ret: ReturnFn,
     ret_field: Option<ReturnFieldFn>,
     invoke: InvokeFn,
+    invoke_typed: Option<TypedInvokeFn>,
     signature: Signature,
 }
 
@@ -92,6 +96,7 @@ impl KqlUdf {
             ret,
             ret_field: None,
             invoke,
+            invoke_typed: None,
             signature: Signature::user_defined(Volatility::Immutable),
         }
     }
@@ -105,6 +110,12 @@ impl KqlUdf {
     /// The result type depends on literal arguments.
     pub(crate) fn with_return_field(mut self, f: ReturnFieldFn) -> Self {
         self.ret_field = Some(f);
+        self
+    }
+
+    /// Invoke with the planned result type instead of the plain invoke function.
+    pub(crate) fn typed(mut self, f: TypedInvokeFn) -> Self {
+        self.invoke_typed = Some(f);
         self
     }
 
@@ -220,7 +231,10 @@ impl ScalarUDFImpl for KqlUdf {
             .iter()
             .all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let n = if all_scalar { 1 } else { args.number_rows };
-        let out = (self.invoke)(&args.args, n)?;
+        let out = match self.invoke_typed {
+            Some(f) => f(&args.args, n, args.return_field.data_type())?,
+            None => (self.invoke)(&args.args, n)?,
+        };
         if out.len() != n {
             return exec_err!("{}: internal error: {} rows for {n}", self.name, out.len());
         }
@@ -374,7 +388,7 @@ pub(crate) fn f64_to_i64(x: f64) -> Option<i64> {
     }
     let t = x.trunc();
     // 2^63 is exactly representable; every f64 below it converts without overflow.
-    if t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0 {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
         Some(t as i64)
     } else {
         None

@@ -4,6 +4,7 @@ use datafusion::logical_expr::ScalarUDF;
 use std::sync::Arc;
 
 pub mod json;
+pub(crate) mod value;
 
 pub use crate::convert::FunctionDoc;
 
