@@ -49,8 +49,6 @@ pub(crate) enum Arg {
     Str,
     /// An integer (`Int64`); every integer width is widened to `Int64`.
     Int,
-    /// A real (`Float64`); integers are widened.
-    Real,
     /// Anything (dynamic JSON text, `List<T>`, typed scalars...): passed through as is.
     Any,
 }
@@ -174,7 +172,6 @@ fn coerce_one(kind: Arg, t: &DataType) -> DataType {
         (_, DataType::Dictionary(_, v)) => coerce_one(kind, v),
         (Arg::Str, DataType::Null) => DataType::Utf8,
         (Arg::Int, t) if t.is_integer() || *t == DataType::Null => DataType::Int64,
-        (Arg::Real, t) if t.is_numeric() || *t == DataType::Null => DataType::Float64,
         (_, t) => t.clone(),
     }
 }
@@ -561,4 +558,42 @@ pub(crate) fn compile_regex(fname: &str, full: &str, original: &str) -> Result<R
         .size_limit(1 << 24)
         .build()
         .or_else(|e| exec_err!("{fname}: invalid regular expression {original:?}: {e}"))
+}
+
+/// Invokes `udf` like DataFusion does after planning: the result type comes from
+/// `return_field_from_args` with the literal arguments (for tests; `common::invoke_udf`
+/// uses `return_type` only).
+#[cfg(test)]
+pub(crate) fn invoke_planned(udf: &ScalarUDF, args: Vec<ColumnarValue>) -> Result<ArrayRef> {
+    let rows = args
+        .iter()
+        .find_map(|a| match a {
+            ColumnarValue::Array(x) => Some(x.len()),
+            ColumnarValue::Scalar(_) => None,
+        })
+        .unwrap_or(1);
+    let fields: Vec<_> = args
+        .iter()
+        .enumerate()
+        .map(|(k, a)| Arc::new(Field::new(format!("a{k}"), a.data_type(), true)))
+        .collect();
+    let scalars: Vec<Option<&ScalarValue>> = args
+        .iter()
+        .map(|a| match a {
+            ColumnarValue::Scalar(s) => Some(s),
+            ColumnarValue::Array(_) => None,
+        })
+        .collect();
+    let rf = udf.return_field_from_args(ReturnFieldArgs {
+        arg_fields: &fields,
+        scalar_arguments: &scalars,
+    })?;
+    let r = udf.invoke_with_args(ScalarFunctionArgs {
+        args,
+        arg_fields: fields.clone(),
+        number_rows: rows,
+        return_field: rf,
+        config_options: Arc::new(datafusion::config::ConfigOptions::default()),
+    })?;
+    r.into_array(rows)
 }

@@ -43,11 +43,6 @@ impl DynArg {
         }
     }
 
-    /// The optional argument `i`, or `None` when absent.
-    pub(crate) fn opt(args: &[ColumnarValue], i: usize) -> Result<Option<DynArg>> {
-        args.get(i).map(DynArg::new).transpose()
-    }
-
     /// Row `i` as a JSON value.
     pub(crate) fn value(&self, i: usize) -> Cow<'_, Value> {
         match self {
@@ -62,10 +57,6 @@ impl DynArg {
             }
             DynArg::Typed(a) => Cow::Owned(arrow_to_json(a.as_ref(), i)),
         }
-    }
-
-    pub(crate) fn is_scalar(&self) -> bool {
-        matches!(self, DynArg::Scalar(_))
     }
 }
 
@@ -113,6 +104,32 @@ impl StrList {
         match self {
             StrList::Scalar(v) => Cow::Borrowed(v.as_slice()),
             StrList::Rows(d) => Cow::Owned(value_to_strings(&d.value(i))),
+        }
+    }
+}
+
+/// A KQL *scalar* argument in a dynamic function (e.g. the value of `set_has_element`):
+/// `Utf8` is a KQL string here, not JSON text.
+pub(crate) enum ScalarArg {
+    Scalar(Value),
+    Array(ArrayRef),
+}
+
+impl ScalarArg {
+    pub(crate) fn new(c: &ColumnarValue) -> Result<ScalarArg> {
+        match c {
+            ColumnarValue::Scalar(s) => {
+                let a = s.to_array_of_size(1)?;
+                Ok(ScalarArg::Scalar(arrow_to_json(a.as_ref(), 0)))
+            }
+            ColumnarValue::Array(a) => Ok(ScalarArg::Array(Arc::clone(a))),
+        }
+    }
+
+    pub(crate) fn value(&self, i: usize) -> Cow<'_, Value> {
+        match self {
+            ScalarArg::Scalar(v) => Cow::Borrowed(v),
+            ScalarArg::Array(a) => Cow::Owned(arrow_to_json(a.as_ref(), i)),
         }
     }
 }

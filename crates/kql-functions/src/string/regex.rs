@@ -414,10 +414,9 @@ pub fn strings_to_json(items: &[&str]) -> String {
 mod tests {
     use super::*;
     use crate::common::invoke_udf;
+    use crate::convert::kit::invoke_planned;
     use datafusion::arrow::array::{Array, AsArray};
-    use datafusion::arrow::datatypes::Field;
-    use datafusion::config::ConfigOptions;
-    use datafusion::logical_expr::{ScalarFunctionArgs, ScalarUDF};
+    use datafusion::logical_expr::ScalarUDF;
 
     fn s(v: &str) -> ColumnarValue {
         ColumnarValue::Scalar(ScalarValue::Utf8(Some(v.to_string())))
@@ -428,35 +427,6 @@ mod tests {
     fn str_of(udf: &ScalarUDF, args: Vec<ColumnarValue>) -> String {
         let r = invoke_udf(udf, args).unwrap();
         r.as_string::<i32>().value(0).to_string()
-    }
-
-    /// Invokes like DataFusion does after planning: the result type comes from
-    /// `return_field_from_args` with the literal arguments.
-    pub(crate) fn invoke_planned(udf: &ScalarUDF, args: Vec<ColumnarValue>) -> Result<ArrayRef> {
-        let fields: Vec<_> = args
-            .iter()
-            .enumerate()
-            .map(|(k, a)| Arc::new(Field::new(format!("a{k}"), a.data_type(), true)))
-            .collect();
-        let scalars: Vec<Option<&ScalarValue>> = args
-            .iter()
-            .map(|a| match a {
-                ColumnarValue::Scalar(s) => Some(s),
-                ColumnarValue::Array(_) => None,
-            })
-            .collect();
-        let rf = udf.return_field_from_args(ReturnFieldArgs {
-            arg_fields: &fields,
-            scalar_arguments: &scalars,
-        })?;
-        let r = udf.invoke_with_args(ScalarFunctionArgs {
-            args,
-            arg_fields: fields.clone(),
-            number_rows: 1,
-            return_field: rf,
-            config_options: Arc::new(ConfigOptions::default()),
-        })?;
-        r.into_array(1)
     }
 
     // https://learn.microsoft.com/kusto/query/trim-function
