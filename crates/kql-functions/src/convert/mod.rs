@@ -12,6 +12,9 @@ pub(crate) mod kit;
 pub mod parse;
 pub mod udfs;
 
+#[cfg(test)]
+mod tests_e2e;
+
 pub use format::{format_datetime, format_real, format_timespan, value_to_string};
 pub use parse::{parse_datetime, parse_timespan};
 pub use udfs::*;

@@ -198,7 +198,7 @@ pub(crate) fn to_datetime_at(a: &dyn Array, i: usize) -> Option<i64> {
     }
     match t {
         DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-            timestamp_ns(a, i).map(|ns| ns - ns.rem_euclid(NANOS_PER_TICK))
+            timestamp_ns(a, i).and_then(|ns| ns.checked_sub(ns.rem_euclid(NANOS_PER_TICK)))
         }
         // Numbers: null (use unixtime_*_todatetime). // unverified against ADX
         _ => None,
