@@ -342,3 +342,27 @@ fn fuzz_plain_functions() {
         let _ = crate::convert::format::format_timespan(next() as i64);
     }
 }
+
+/// The FUNCTIONS tables list exactly the registered UDFs.
+#[test]
+fn function_tables_match_registry() {
+    use std::collections::BTreeSet;
+    let registered: BTreeSet<String> = crate::string::scalar_udfs()
+        .into_iter()
+        .chain(crate::convert::scalar_udfs())
+        .chain(crate::dynamic::scalar_udfs())
+        .map(|u| u.name().to_string())
+        .collect();
+    let documented: BTreeSet<String> = crate::string::FUNCTIONS
+        .iter()
+        .chain(crate::convert::FUNCTIONS)
+        .chain(crate::dynamic::FUNCTIONS)
+        .map(|f| f.udf.to_string())
+        .collect();
+    assert_eq!(registered, documented);
+    assert!(registered.iter().all(|n| n.starts_with("kql_")));
+    let all = crate::scalar_udfs();
+    for name in &registered {
+        assert_eq!(all.iter().filter(|u| u.name() == name).count(), 1, "{name}");
+    }
+}

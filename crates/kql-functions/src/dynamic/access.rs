@@ -244,6 +244,48 @@ kql_udf!(
     kql_bag_has_key, "kql_bag_has_key", &[Arg::Any, Arg::Str], 2, ret_bool, invoke_bag_has_key
 );
 
+fn invoke_extract_json(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
+    let p = Strs::new(&args[0])?;
+    let d = Strs::new(&args[1])?;
+    let mut rows: Vec<String> = Vec::with_capacity(n);
+    for i in 0..n {
+        let path_text = p.get(i);
+        let path = match path_text
+            .starts_with('$')
+            .then(|| parse_json_path(path_text))
+        {
+            Some(Some(p)) => p,
+            _ => {
+                return exec_err!(
+                    "extract_json: unsupported or invalid JSONPath {path_text:?} (supported: $, .key, ['key'], [index])"
+                );
+            }
+        };
+        // The document is parsed strictly: invalid JSON yields "".
+        let doc: Value = serde_json::from_str(d.get(i)).unwrap_or(Value::Null);
+        let mut cur = Some(&doc);
+        for step in &path {
+            cur = cur.and_then(|v| get_step(v, step));
+        }
+        rows.push(match cur {
+            None | Some(Value::Null) => String::new(),
+            Some(v) => crate::dynamic::json::display_value(v),
+        });
+    }
+    Ok(crate::convert::kit::build_utf8(n, |i, out| {
+        out.push_str(&rows[i])
+    }))
+}
+
+kql_udf!(
+    /// KQL: `extract_json(jsonPath, dataSource)` / `extractjson` - the element at a JSONPath
+    /// (`$`, `.key`, `['key']`, `[index]`) of a JSON string, as a string (strings raw, other
+    /// values compact JSON, missing/invalid → `""`). With `typeof(T)` the planner applies
+    /// the `to<T>` conversion. Unsupported paths (`*`, `..`, filters) → execution error.
+    kql_extract_json, "kql_extract_json", &[Arg::Str, Arg::Str], 2, crate::convert::kit::ret_utf8,
+    invoke_extract_json
+);
+
 /// The elements `mv-expand` produces for one dynamic value (kql-semantics §4.7): an array's
 /// elements; a bag's entries as single-key bags (`kind=bag`) or `[key, value]` pairs
 /// (`kind=array`); any other non-null value as itself; null as one null element. Elements
@@ -467,6 +509,25 @@ mod tests {
             (2, 1, 0)
         );
         assert!(invoke_udf(&kql_mv_expand_prepare(), vec![s("[1]"), s("zip")]).is_err());
+    }
+
+    // https://learn.microsoft.com/kusto/query/extract-json-function
+    #[test]
+    fn extract_json_docs() {
+        let x = |p: &str, j: &str| {
+            let r = invoke_udf(&kql_extract_json(), vec![s(p), s(j)]).unwrap();
+            r.as_string::<i32>().value(0).to_string()
+        };
+        let json =
+            r#"{"name": "John", "age": 30, "city": "New York", "a": {"b": [1, {"c": 2.0}]}}"#;
+        assert_eq!(x("$.name", json), "John");
+        assert_eq!(x("$.age", json), "30");
+        assert_eq!(x("$.a.b[1]", json), r#"{"c":2}"#);
+        assert_eq!(x("$['a']['b'][0]", json), "1");
+        assert_eq!(x("$.missing", json), "");
+        assert_eq!(x("$.name", "not json"), "");
+        assert!(invoke_udf(&kql_extract_json(), vec![s("$..name"), s(json)]).is_err());
+        assert!(invoke_udf(&kql_extract_json(), vec![s("name"), s(json)]).is_err());
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
         kql_bag_keys(),
         kql_bag_has_key(),
         kql_mv_expand_prepare(),
+        kql_extract_json(),
         kql_pack_array(),
         kql_bag_pack(),
         kql_bag_merge(),
@@ -184,6 +185,13 @@ pub const FUNCTIONS: &[FunctionDoc] = &[
         args: "(dynamic[, Utf8 'bag'|'array'])",
         returns: "List<Utf8> of element JSON texts",
         notes: "then unnest (zip several columns, pad with null); List<T> columns unnest directly; kind default 'bag'",
+    },
+    FunctionDoc {
+        kql: "extract_json/extractjson",
+        udf: "kql_extract_json",
+        args: "(Utf8 JSONPath, Utf8 JSON string)",
+        returns: "Utf8",
+        notes: "with typeof(T) apply the to<T> conversion; pass the path as a literal",
     },
     FunctionDoc {
         kql: "pack_array",
