@@ -8,7 +8,8 @@
 use crate::convert::format::array_to_strings;
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Float64Array, Float64Builder,
-    Int32Builder, Int64Array, Int64Builder, ListBuilder, StringArray, StringBuilder,
+    Int32Builder, Int64Array, Int64Builder, LargeStringArray, ListBuilder, StringArray,
+    StringBuilder, StringViewArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
@@ -168,7 +169,6 @@ impl Hash for KqlUdf {
 
 fn coerce_one(kind: Arg, t: &DataType) -> DataType {
     match (kind, t) {
-        (_, DataType::Utf8View | DataType::LargeUtf8) => DataType::Utf8,
         (_, DataType::Dictionary(_, v)) => coerce_one(kind, v),
         (Arg::Str, DataType::Null) => DataType::Utf8,
         (Arg::Int, t) if t.is_integer() || *t == DataType::Null => DataType::Int64,
@@ -290,10 +290,13 @@ pub(crate) fn to_utf8_array(arr: &ArrayRef) -> Result<StringArray> {
     }
 }
 
-/// A string argument: a scalar or an array, read row by row.
+/// A string argument: a scalar or an array, read row by row. `Utf8`, `Utf8View` and
+/// `LargeUtf8` columns are read in place; other types are formatted with `tostring` rules.
 pub(crate) enum Strs {
     Scalar(Option<String>),
     Array(StringArray),
+    View(StringViewArray),
+    Large(LargeStringArray),
 }
 
 impl Strs {
@@ -313,7 +316,11 @@ impl Strs {
                     }))
                 }
             },
-            ColumnarValue::Array(a) => Ok(Strs::Array(to_utf8_array(a)?)),
+            ColumnarValue::Array(a) => Ok(match a.data_type() {
+                DataType::Utf8View => Strs::View(a.as_string_view().clone()),
+                DataType::LargeUtf8 => Strs::Large(a.as_string::<i64>().clone()),
+                _ => Strs::Array(to_utf8_array(a)?),
+            }),
         }
     }
 
@@ -336,13 +343,9 @@ impl Strs {
     pub(crate) fn get_opt(&self, i: usize) -> Option<&str> {
         match self {
             Strs::Scalar(v) => v.as_deref(),
-            Strs::Array(a) => {
-                if i < a.len() && a.is_valid(i) {
-                    Some(a.value(i))
-                } else {
-                    None
-                }
-            }
+            Strs::Array(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Strs::View(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Strs::Large(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
         }
     }
 
@@ -350,7 +353,7 @@ impl Strs {
     pub(crate) fn scalar(&self) -> Option<&str> {
         match self {
             Strs::Scalar(v) => Some(v.as_deref().unwrap_or("")),
-            Strs::Array(_) => None,
+            Strs::Array(_) | Strs::View(_) | Strs::Large(_) => None,
         }
     }
 }

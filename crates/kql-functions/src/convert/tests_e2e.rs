@@ -148,7 +148,11 @@ fn samples() -> Vec<ArrayRef> {
         }
         b.finish()
     };
+    let view: StringViewArray = strs.iter().copied().collect();
+    let large: datafusion::arrow::array::LargeStringArray = strs.iter().copied().rev().collect();
     vec![
+        Arc::new(view),
+        Arc::new(large),
         Arc::new(StringArray::from(strs)),
         Arc::new(Int64Array::from(vec![
             Some(0),
@@ -239,7 +243,10 @@ fn fuzz_no_panics() {
                     .flat_map(|a| (0..k).map(move |b| vec![a, b]))
                     .collect(),
                 3 => (0..k)
-                    .flat_map(|a| (0..k).flat_map(move |b| (0..k).map(move |c| vec![a, b, c])))
+                    .flat_map(|a| {
+                        (0..k)
+                            .flat_map(move |b| [0, 2, 3, 9].into_iter().map(move |c| vec![a, b, c]))
+                    })
                     .collect(),
                 _ => (0..k)
                     .map(|a| vec![a; arity])

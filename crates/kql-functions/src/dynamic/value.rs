@@ -1,9 +1,9 @@
 //! Reading dynamic arguments: JSON text (`Utf8`), typed lists (`List<T>`) and typed scalars,
 //! as scalars (parsed once) or arrays (parsed per row).
 
-use crate::convert::kit::to_utf8_array;
+use crate::convert::kit::Strs;
 use crate::dynamic::json::{arrow_to_json, display_value, parse_dynamic};
-use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::ColumnarValue;
@@ -24,7 +24,7 @@ pub(crate) enum DynArg {
     /// A literal, parsed once.
     Scalar(Value),
     /// A column of JSON text.
-    Json(StringArray),
+    Json(Strs),
     /// A typed column (`List<T>`, typed scalars), converted per row.
     Typed(ArrayRef),
 }
@@ -35,7 +35,7 @@ impl DynArg {
             ColumnarValue::Scalar(s) => Ok(DynArg::Scalar(scalar_to_value(s)?)),
             ColumnarValue::Array(a) => {
                 if is_json_type(a.data_type()) {
-                    Ok(DynArg::Json(to_utf8_array(a)?))
+                    Ok(DynArg::Json(Strs::new(c)?))
                 } else {
                     Ok(DynArg::Typed(Arc::clone(a)))
                 }
@@ -47,14 +47,7 @@ impl DynArg {
     pub(crate) fn value(&self, i: usize) -> Cow<'_, Value> {
         match self {
             DynArg::Scalar(v) => Cow::Borrowed(v),
-            DynArg::Json(a) => {
-                let t = if i < a.len() && a.is_valid(i) {
-                    Some(a.value(i))
-                } else {
-                    None
-                };
-                Cow::Owned(parse_dynamic(t))
-            }
+            DynArg::Json(a) => Cow::Owned(parse_dynamic(a.get_opt(i))),
             DynArg::Typed(a) => Cow::Owned(arrow_to_json(a.as_ref(), i)),
         }
     }
