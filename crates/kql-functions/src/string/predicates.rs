@@ -11,6 +11,7 @@ use crate::dynamic::value::StrList;
 use datafusion::arrow::array::ArrayRef;
 use datafusion::common::Result;
 use datafusion::logical_expr::ColumnarValue;
+use std::collections::HashMap;
 
 /// Term characters (kql-semantics §9.1): alphanumerics. Non-ASCII letters and digits count
 /// as term characters (Unicode `is_alphanumeric`). // unverified against ADX for non-ASCII
@@ -234,9 +235,100 @@ kql_udf!(
 
 const STR_ANY: &[Arg] = &[Arg::Str, Arg::Any];
 
+/// A literal `has_any`/`has_all` list split for fast matching: needles made only of term
+/// characters are whole-term lookups in a hash map (ASCII-lower-cased), the rest (phrases
+/// such as `10.1.2.3`) are scanned with [`has`].
+struct TermList {
+    terms: HashMap<String, usize>,
+    phrases: Vec<String>,
+}
+
+impl TermList {
+    fn new(items: &[String]) -> Self {
+        let mut terms = HashMap::new();
+        let mut phrases: Vec<String> = Vec::new();
+        for x in items {
+            if !x.is_empty() && x.chars().all(is_term_char) {
+                let k = terms.len();
+                terms.entry(x.to_ascii_lowercase()).or_insert(k);
+            } else if !phrases.iter().any(|p| p.eq_ignore_ascii_case(x)) {
+                phrases.push(x.clone());
+            }
+        }
+        // Re-number the terms densely (duplicates were skipped above).
+        let mut next = 0;
+        let mut dense = HashMap::with_capacity(terms.len());
+        let mut ordered: Vec<(String, usize)> = terms.into_iter().collect();
+        ordered.sort_by_key(|(_, k)| *k);
+        for (t, _) in ordered {
+            dense.insert(t, next);
+            next += 1;
+        }
+        TermList {
+            terms: dense,
+            phrases,
+        }
+    }
+
+    /// Calls `f` with the index of every listed term occurring in `hay`; stops when `f`
+    /// returns true.
+    fn for_each_term(&self, hay: &str, buf: &mut String, mut f: impl FnMut(usize) -> bool) -> bool {
+        if self.terms.is_empty() {
+            return false;
+        }
+        let mut start = None;
+        for (k, c) in hay.char_indices().chain(std::iter::once((hay.len(), ' '))) {
+            if k < hay.len() && is_term_char(c) {
+                if start.is_none() {
+                    start = Some(k);
+                }
+            } else if let Some(st) = start.take() {
+                buf.clear();
+                buf.push_str(&hay[st..k]);
+                buf.make_ascii_lowercase();
+                if let Some(&idx) = self.terms.get(buf.as_str())
+                    && f(idx)
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn any(&self, hay: &str, buf: &mut String) -> bool {
+        self.for_each_term(hay, buf, |_| true) || self.phrases.iter().any(|p| has(hay, p, true))
+    }
+
+    fn all(&self, hay: &str, buf: &mut String, seen: &mut Vec<bool>) -> bool {
+        if !self.phrases.iter().all(|p| has(hay, p, true)) {
+            return false;
+        }
+        seen.clear();
+        seen.resize(self.terms.len(), false);
+        let mut found = 0;
+        let need = self.terms.len();
+        if need == 0 {
+            return true;
+        }
+        self.for_each_term(hay, buf, |idx| {
+            if !seen[idx] {
+                seen[idx] = true;
+                found += 1;
+            }
+            found == need
+        })
+    }
+}
+
 fn invoke_has_any(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
     let s = Strs::new(&args[0])?;
     let list = StrList::new(&args[1])?;
+    let mut buf = String::new();
+    if let StrList::Scalar(items) = &list {
+        let tl = TermList::new(items);
+        return Ok(build_bool(n, |i| Some(tl.any(s.get(i), &mut buf))));
+    }
     Ok(build_bool(n, |i| {
         let h = s.get(i);
         Some(list.get(i).iter().any(|x| has(h, x, true)))
@@ -247,6 +339,16 @@ fn invoke_has_all(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
     let s = Strs::new(&args[0])?;
     let list = StrList::new(&args[1])?;
     // Empty list: true (vacuous). // unverified against ADX
+    let mut buf = String::new();
+    let mut seen = Vec::new();
+    if let StrList::Scalar(items) = &list
+        && !items.iter().any(String::is_empty)
+    {
+        let tl = TermList::new(items);
+        return Ok(build_bool(n, |i| {
+            Some(tl.all(s.get(i), &mut buf, &mut seen))
+        }));
+    }
     Ok(build_bool(n, |i| {
         let h = s.get(i);
         Some(list.get(i).iter().all(|x| has(h, x, true)))
@@ -410,6 +512,50 @@ mod tests {
         let r = invoke_udf(&kql_in_ci(), vec![ColumnarValue::Array(hay), list]).unwrap();
         let r = r.as_boolean();
         assert!(!r.value(0) && !r.value(1) && r.value(2));
+    }
+
+    /// The literal-list fast path agrees with the per-element `has` definition.
+    #[test]
+    fn term_list_matches_has() {
+        let lists: Vec<Vec<String>> = vec![
+            vec!["north".into(), "10.1.2.3".into(), "TCP".into()],
+            vec!["a".into(), "a".into(), "b-c".into()],
+            vec![],
+            vec!["".into(), "x".into()],
+            vec!["über".into(), "Kusto".into()],
+        ];
+        let hays = [
+            "North America",
+            "src=10.1.2.3:80",
+            "tcp/udp",
+            "",
+            "a b-c",
+            "b-cd a",
+            "x",
+            "Über Kusto",
+            "kustoexplorer",
+            "aaa a",
+            "über",
+        ];
+        for l in &lists {
+            let tl = TermList::new(l);
+            let mut buf = String::new();
+            let mut seen = Vec::new();
+            for h in hays {
+                assert_eq!(
+                    tl.any(h, &mut buf),
+                    l.iter().any(|x| has(h, x, true)),
+                    "{l:?} {h}"
+                );
+                if !l.iter().any(String::is_empty) {
+                    assert_eq!(
+                        tl.all(h, &mut buf, &mut seen),
+                        l.iter().all(|x| has(h, x, true)),
+                        "{l:?} {h}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
