@@ -255,19 +255,8 @@ impl TermList {
                 phrases.push(x.clone());
             }
         }
-        // Re-number the terms densely (duplicates were skipped above).
-        let mut next = 0;
-        let mut dense = HashMap::with_capacity(terms.len());
-        let mut ordered: Vec<(String, usize)> = terms.into_iter().collect();
-        ordered.sort_by_key(|(_, k)| *k);
-        for (t, _) in ordered {
-            dense.insert(t, next);
-            next += 1;
-        }
-        TermList {
-            terms: dense,
-            phrases,
-        }
+        // Indices are dense: a duplicate does not insert, so `len()` does not grow.
+        TermList { terms, phrases }
     }
 
     /// Calls `f` with the index of every listed term occurring in `hay`; stops when `f`
