@@ -161,20 +161,6 @@ impl KqlScalarType {
             Self::String | Self::Guid => DataType::Utf8,
         }
     }
-
-    fn from_data_type(t: &DataType) -> Option<Self> {
-        Some(match t {
-            DataType::Boolean => Self::Bool,
-            DataType::Int32 => Self::Int,
-            DataType::Int64 => Self::Long,
-            DataType::Float64 => Self::Real,
-            DataType::Decimal128(_, _) => Self::Decimal,
-            DataType::Timestamp(_, _) => Self::Datetime,
-            DataType::Duration(_) => Self::Timespan,
-            DataType::Utf8 => Self::String,
-            _ => return None,
-        })
-    }
 }
 
 /// Builds a column of `ty` from per-row values.
@@ -280,14 +266,15 @@ fn dynamic_to_return(args: &ReturnFieldArgs) -> Result<DataType> {
 fn invoke_dynamic_to(args: &[ColumnarValue], n: usize, ret: &DataType) -> Result<ArrayRef> {
     let d = DynArg::new(&args[0])?;
     let names = crate::convert::kit::Strs::new(&args[1])?;
-    let ty = match names.scalar().and_then(KqlScalarType::from_name) {
-        Some(KqlScalarType::Guid) => KqlScalarType::Guid,
-        Some(t) if t.data_type() == *ret => t,
-        _ => match KqlScalarType::from_data_type(ret) {
-            Some(t) => t,
-            None => return exec_err!("kql_dynamic_to: unsupported result type {ret}"),
-        },
+    let Some(ty) = names.scalar().and_then(KqlScalarType::from_name) else {
+        return exec_err!("kql_dynamic_to: the type name must be a literal KQL type name");
     };
+    if ty.data_type() != *ret {
+        return exec_err!(
+            "kql_dynamic_to: planned result type {ret} does not match type {ty:?} (plan the call \
+             so that return_field_from_args sees the literal type name)"
+        );
+    }
     let strict = match args.get(2) {
         Some(c) => {
             let m = crate::convert::kit::Strs::new(c)?;
@@ -682,6 +669,10 @@ mod tests {
         let r = r.as_primitive::<Int64Type>();
         assert_eq!((r.value(0), r.is_null(1), r.is_null(2)), (5, true, true));
         assert!(invoke_planned(&kql_dynamic_to(), vec![s("1"), s("bogus")]).is_err());
+        // without planning (result type unknown) the call refuses rather than guessing
+        assert!(invoke_udf(&kql_dynamic_to(), vec![s("1"), s("long")]).is_err());
+        let r = invoke_udf(&kql_dynamic_to(), vec![s("1"), s("string")]).unwrap();
+        assert_eq!(text(&r, 0).as_deref(), Some("1"));
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! * a **scalar position** (keys, indices, the value of `set_has_element`) takes KQL
 //!   scalars: `Utf8` is a string.
 //!
+//! A *typed-scalar* dynamic of physical type `Utf8` (an element unnested from `List<Utf8>`,
+//! e.g. after `mv-expand` of `split(...)`) is **not** JSON text: for conversions treat it
+//! as a string (`kql_toint`, no `tostring` call needed), and wrap it in `kql_to_json` before
+//! passing it to a dynamic position. The planner must track which of the two `Utf8` forms
+//! a dynamic column has.
+//!
 //! Plain-Rust API: [`json::value_to_json`], [`json::json_to_display`] (what `tostring` and
 //! result output show for a dynamic cell), [`json::parse_json_lenient`].
 
