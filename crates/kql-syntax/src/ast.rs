@@ -59,10 +59,7 @@ impl PartialEq for Ident {
 impl Ident {
     /// Creates an identifier.
     pub fn new(name: impl Into<String>, span: Span) -> Self {
-        Ident {
-            name: name.into(),
-            span,
-        }
+        Ident { name: name.into(), span }
     }
 }
 

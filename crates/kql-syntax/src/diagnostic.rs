@@ -141,11 +141,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "[{}] {} (at byte {})",
-            self.code, self.message, self.span.start
-        )
+        write!(f, "[{}] {} (at byte {})", self.code, self.message, self.span.start)
     }
 }
 
