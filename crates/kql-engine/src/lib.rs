@@ -1,6 +1,8 @@
 //! `kql-engine`: a [`Session`] ties the planner to DataFusion execution over a catalog of
 //! Parquet tables, watchlists and stored functions, with a pinned `now`.
 
+pub mod format;
+pub mod kqltest;
 pub mod schema_file;
 pub mod session;
 pub mod table;

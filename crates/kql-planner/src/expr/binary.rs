@@ -1,7 +1,6 @@
 //! Binary operators: logic, comparison (with KQL's null rules), string predicates and
 //! arithmetic (KQL promotion, integer division, Euclidean modulo, datetime/timespan maths).
 
-use std::ops::Not;
 use super::{ExprCtx, Typed};
 use crate::error::{self, PResult, err};
 use crate::planner::Planner;
@@ -11,6 +10,7 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn::{abs, nullif};
 use datafusion::logical_expr::{Expr, Operator, binary_expr, cast, lit, try_cast, when};
 use kql_syntax::ast::{self, BinaryOp, Span, StrOp, StrOpKind};
+use std::ops::Not;
 
 impl<'c> Planner<'c> {
     pub(super) fn lower_binary(

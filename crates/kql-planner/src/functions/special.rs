@@ -2,17 +2,16 @@
 //! conversions, `now`/`ago` (one instant per query), `toscalar` (executed at plan time),
 //! `column_ifexists` (decided against the schema), `strcat`, `bin`, `extract`, ...
 
-use std::ops::Not;
 use super::{Builder, CallSite, arity, positional};
 use crate::error::{self, PResult, err};
 use crate::expr::{DynForm, ExprCtx, Typed, lower_literal};
 use crate::planner::Planner;
 use crate::types::{KqlType, comparable};
-use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn::{coalesce, concat, concat_ws, greatest, least};
 use datafusion::logical_expr::{Expr, lit, when};
 use kql_syntax::ast::{ExprKind, Literal};
+use std::ops::Not;
 
 /// Names handled here.
 pub(crate) const NAMES: &[&str] = &[
@@ -82,6 +81,7 @@ pub(crate) fn lookup(name: &str) -> Option<Builder> {
         "bin" | "floor" => bin,
         "extract" => extract,
         "pack_array" => pack_array,
+        "bag_pack" | "pack" | "pack_dictionary" => bag_pack,
         "max_of" => |p, c, s| extremum(p, c, s, true),
         "min_of" => |p, c, s| extremum(p, c, s, false),
         "hash" => hash,
@@ -256,8 +256,7 @@ fn empty_test(p: &Planner, ctx: &ExprCtx, site: &CallSite, negate: bool) -> PRes
     let empty = match t.ty {
         KqlType::String | KqlType::Guid => t.expr.eq(lit("")),
         KqlType::Dynamic => match p.dyn_form(&t, ctx.rel, span)? {
-            DynForm::Json => t.expr.clone().is_null().or(t.expr.eq(lit("\"\""))),
-            DynForm::Scalar(DataType::Utf8) => t.expr.clone().is_null().or(t.expr.eq(lit(""))),
+            DynForm::Json => p.udf("kql_isempty_dynamic", span)?.call(vec![t.expr]),
             _ => t.expr.is_null(),
         },
         _ => t.expr.is_null(),
@@ -413,7 +412,7 @@ fn conversion(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
 fn todynamic(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     arity(site, 1, 1)?;
     let t = values(p, ctx, site)?.remove(0);
-    p.to_dynamic(&ctx.value(), t, site.span)
+    p.parse_json(&ctx.value(), t, site.span)
 }
 
 fn dynamic_to_json(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
@@ -504,11 +503,37 @@ fn pack_array(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
         );
         return Ok(Typed::new(e, KqlType::Dynamic));
     }
+    // Mixed types: a JSON array of the values (strings must be JSON-quoted first).
+    let vctx = ctx.value();
+    let args = v
+        .into_iter()
+        .map(|t| p.to_dynamic(&vctx, t, site.span).map(|t| t.expr))
+        .collect::<PResult<Vec<_>>>()?;
     let udf = p.udf("kql_pack_array", site.name_span)?;
-    Ok(Typed::new(
-        udf.call(v.into_iter().map(|t| t.expr).collect()),
-        KqlType::Dynamic,
-    ))
+    Ok(Typed::new(udf.call(args), KqlType::Dynamic))
+}
+
+/// `bag_pack(k1, v1, k2, v2, ...)`: keys are strings, values become dynamic.
+fn bag_pack(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    if site.args.len() % 2 != 0 {
+        return Err(err(
+            error::BAD_ARGUMENTS,
+            format!("`{}` takes key/value pairs", site.name),
+            site.span,
+        ));
+    }
+    let vctx = ctx.value();
+    let mut args = Vec::new();
+    for (i, t) in values(p, ctx, site)?.into_iter().enumerate() {
+        let sp = &site.args[i].value.span;
+        args.push(if i % 2 == 0 {
+            p.stringish(&vctx, t, sp)?.expr
+        } else {
+            p.to_dynamic(&vctx, t, sp)?.expr
+        });
+    }
+    let udf = p.udf("kql_bag_pack", site.name_span)?;
+    Ok(Typed::new(udf.call(args), KqlType::Dynamic))
 }
 
 fn extremum(p: &Planner, ctx: &ExprCtx, site: &CallSite, max: bool) -> PResult<Typed> {

@@ -76,7 +76,8 @@ impl<'c> Planner<'c> {
 
         let ctx = self.ctx(&rel, scope);
         // Each item becomes a list expression in a temporary column.
-        let mut lists: Vec<(String, Expr, Option<KqlType>, String)> = Vec::new(); // (target name, list, to type, temp)
+        // (target name, list, to type, temp, elements are plain strings)
+        let mut lists: Vec<(String, Expr, Option<KqlType>, String, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let t = self.lower_expr(&ctx, &item.expr)?;
             let name = match &item.name {
@@ -89,7 +90,7 @@ impl<'c> Planner<'c> {
                     )
                 })?,
             };
-            let list = self.as_list(&ctx, t, &kind, &item.expr.span)?;
+            let (list, plain_strings) = self.as_list(&ctx, t, &kind, &item.expr.span)?;
             let list = match limit {
                 Some(n) => array_slice(list, lit(1i64), lit(n), None),
                 None => list,
@@ -99,13 +100,14 @@ impl<'c> Planner<'c> {
                 list,
                 item.to_type.as_ref().map(|t| KqlType::from(t.node)),
                 format!("__kql_mv_{i}"),
+                plain_strings,
             ));
         }
         let mut pre: Vec<Expr> = (0..rel.columns.len())
             .map(|i| rel.col_expr(i).alias(&rel.columns[i].name))
             .collect();
         let mut unnest_cols: Vec<Column> = Vec::new();
-        for (_, list, _, temp) in &lists {
+        for (_, list, _, temp, _) in &lists {
             pre.push(list.clone().alias(temp));
             unnest_cols.push(Column::from_name(temp));
         }
@@ -114,7 +116,7 @@ impl<'c> Planner<'c> {
             // 0 .. longest length (a null array counts as one element).
             let lens: Vec<Expr> = lists
                 .iter()
-                .map(|(_, l, _, _)| {
+                .map(|(_, l, _, _, _)| {
                     coalesce(vec![
                         cast(
                             array_length(l.clone()),
@@ -138,7 +140,7 @@ impl<'c> Planner<'c> {
             .build()
             .at(span)?;
         let mut expanded_cols = rel.columns.clone();
-        for (_, _, _, temp) in &lists {
+        for (_, _, _, temp, _) in &lists {
             expanded_cols.push(Col::new(temp.clone(), KqlType::Dynamic));
         }
         if item_index.is_some() {
@@ -154,10 +156,18 @@ impl<'c> Planner<'c> {
             .enumerate()
             .map(|(i, c)| (c.name.clone(), c.ty, expanded.col_expr(i)))
             .collect();
-        for (name, _, to, temp) in &lists {
-            let v = Typed::new(Expr::Column(Column::from_name(temp)), KqlType::Dynamic);
+        for (name, _, to, temp, plain_strings) in &lists {
+            let mut v = Typed::new(Expr::Column(Column::from_name(temp)), KqlType::Dynamic);
+            if *plain_strings {
+                // Elements of a typed string list: re-encode as JSON text (a Utf8 dynamic is
+                // always JSON text).
+                v = Typed::new(
+                    self.udf("kql_to_json", span)?.call(vec![v.expr]),
+                    KqlType::Dynamic,
+                );
+            }
             let v = match to {
-                Some(t) => self.convert(&ectx, v, *t, span)?,
+                Some(t) => self.cast_dynamic(&ectx, v, *t, span)?,
                 None => v,
             };
             match out.iter().position(|(n, _, _)| n == name) {
@@ -181,14 +191,36 @@ impl<'c> Planner<'c> {
         expanded.project(exprs, cols).at(span)
     }
 
-    /// The list to unnest for one mv-expand item.
+    /// `to typeof(T)`: a cast-only conversion of an expanded dynamic value (values of
+    /// another type become null).
+    fn cast_dynamic(
+        &self,
+        ctx: &crate::expr::ExprCtx,
+        v: Typed,
+        to: KqlType,
+        span: &Span,
+    ) -> PResult<Typed> {
+        match self.dyn_form(&v, ctx.rel, span)? {
+            DynForm::Json => {
+                let udf = self.udf("kql_dynamic_to", span)?;
+                Ok(Typed::new(
+                    udf.call(vec![v.expr, lit(to.name()), lit("cast")]),
+                    to,
+                ))
+            }
+            _ => self.convert(ctx, v, to, span),
+        }
+    }
+
+    /// The list to unnest for one mv-expand item, and whether its elements are plain
+    /// strings (a typed `List<Utf8>`).
     fn as_list(
         &self,
         ctx: &crate::expr::ExprCtx,
         t: Typed,
         kind: &str,
         span: &Span,
-    ) -> PResult<Expr> {
+    ) -> PResult<(Expr, bool)> {
         if t.ty != KqlType::Dynamic {
             return Err(err(
                 error::TYPE_MISMATCH,
@@ -200,12 +232,16 @@ impl<'c> Planner<'c> {
             ));
         }
         Ok(match self.dyn_form(&t, ctx.rel, span)? {
-            DynForm::List(_) => t.expr,
+            DynForm::List(dt) => {
+                let plain = matches!(&dt, datafusion::arrow::datatypes::DataType::List(f)
+                    if matches!(f.data_type(), datafusion::arrow::datatypes::DataType::Utf8));
+                (t.expr, plain)
+            }
             DynForm::Json => {
                 let udf = self.udf("kql_mv_expand_prepare", span)?;
-                udf.call(vec![t.expr, lit(kind.to_string())])
+                (udf.call(vec![t.expr, lit(kind.to_string())]), false)
             }
-            DynForm::Scalar(_) => make_array(vec![t.expr]),
+            DynForm::Scalar(_) => (make_array(vec![t.expr]), false),
         })
     }
 }

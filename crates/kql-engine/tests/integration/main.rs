@@ -1,0 +1,3 @@
+//! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`).
+
+mod results;
