@@ -1,0 +1,100 @@
+//! Building a [`Session`] from the common command-line options: data directory (default:
+//! the sample workspace `testdata/`), pinned `now` (`--now`, else `<data>/now.txt`),
+//! schema directory and extra function directories.
+
+use kql_engine::{Session, SessionOptions};
+use std::path::{Path, PathBuf};
+
+/// Options shared by `run`, `check`, `test` and the REPL.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SessionArgs {
+    /// Data directory: `<Name>.parquet` or `<Name>/*.parquet` tables, `watchlists/*.csv`,
+    /// `functions/*.kql`. Default: `./testdata` when it exists, else the repository's sample
+    /// workspace.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Pin `now()` (RFC 3339, up to 7 fractional digits). Default: `<data>/now.txt` when it
+    /// exists, else the wall clock.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// JSON table schemas (Sentinel validation format) for tables without data.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Extra directories of stored functions (`*.kql`), loaded after the built-in library.
+    #[arg(long, value_name = "DIR")]
+    pub functions: Vec<PathBuf>,
+    /// Do not load any data directory (not even the default one).
+    #[arg(long)]
+    pub no_data: bool,
+}
+
+/// The data directory to use.
+pub fn data_dir(args: &SessionArgs) -> Option<PathBuf> {
+    if args.no_data {
+        return None;
+    }
+    if let Some(d) = &args.data {
+        return Some(d.clone());
+    }
+    let cwd = PathBuf::from("testdata");
+    if cwd.is_dir() {
+        return Some(cwd);
+    }
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    built_in.is_dir().then_some(built_in)
+}
+
+/// Parses a `--now` value.
+pub fn parse_now(text: &str) -> Result<i64, String> {
+    kql_planner::parse_datetime_text(text).ok_or_else(|| {
+        format!("invalid --now `{text}`: expected RFC 3339, e.g. 2024-05-01T12:00:00Z (up to 7 fractional digits)")
+    })
+}
+
+/// Builds the session; `notes` receives informational messages for stderr.
+pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Session, String> {
+    let data = data_dir(args);
+    let now_ns = match (&args.now, &data) {
+        (Some(t), _) => Some(parse_now(t)?),
+        (None, Some(d)) if d.join("now.txt").is_file() => {
+            let text = std::fs::read_to_string(d.join("now.txt")).map_err(|e| format!("{}: {e}", d.join("now.txt").display()))?;
+            let ns = parse_now(text.trim())?;
+            notes.push(format!("now() pinned to {} (from {})", text.trim(), d.join("now.txt").display()));
+            Some(ns)
+        }
+        _ => None,
+    };
+    let mut session = Session::new(SessionOptions {
+        now_ns,
+        ..SessionOptions::default()
+    })
+    .map_err(|d| d.message)?;
+    if let Some(d) = &data {
+        if !d.is_dir() {
+            return Err(format!("data directory {} does not exist", d.display()));
+        }
+        for w in session.open_data_dir(d).map_err(|e| e.message)? {
+            notes.push(format!("warning: {w}"));
+        }
+    }
+    if let Some(s) = &args.schemas {
+        if !s.is_dir() {
+            return Err(format!("schema directory {} does not exist", s.display()));
+        }
+        for e in session.load_schema_dir(s) {
+            notes.push(format!("warning: {e}"));
+        }
+    }
+    for dir in &args.functions {
+        let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "kql")).collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            session
+                .add_functions(&text, &f.display().to_string())
+                .map_err(|d| d.render(&text, &f.display().to_string()))?;
+        }
+    }
+    Ok(session)
+}
