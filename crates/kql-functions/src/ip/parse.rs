@@ -72,10 +72,9 @@ pub fn parse_v6(s: &str) -> Option<(u128, u32)> {
     for lead in ["::", "::ffff:", "::FFFF:"] {
         if let Some(rest) = s.strip_prefix(lead)
             && rest.contains('.')
+            && let Some((a, p)) = parse_v4(rest)
         {
-            if let Some((a, p)) = parse_v4(rest) {
-                return Some(v4_mapped(a, p));
-            }
+            return Some(v4_mapped(a, p));
         }
     }
     let (addr, prefix) = match s.split_once('/') {
