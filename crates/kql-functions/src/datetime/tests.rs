@@ -717,3 +717,77 @@ fn arrays_nulls_and_every_udf_survives_odd_values() {
     assert!(!r.is_null(0));
     assert!(r.is_null(1));
 }
+
+/// The UDFs planned and executed by DataFusion: argument coercion (Int32 → Int64,
+/// timestamp without zone → UTC, Utf8View) and partitioned execution.
+#[tokio::test]
+async fn through_datafusion_planner() {
+    use datafusion::arrow::array::{Int32Array, RecordBatch, StringViewArray};
+    use datafusion::arrow::datatypes::{Field, Schema, TimeUnit};
+    use datafusion::datasource::MemTable;
+    use datafusion::logical_expr::{col, lit};
+    use datafusion::prelude::SessionContext;
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("ts", DataType::Timestamp(TimeUnit::Nanosecond, None), true),
+        Field::new("n", DataType::Int32, true),
+        Field::new("p", DataType::Utf8View, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        Arc::clone(&schema),
+        vec![
+            Arc::new(TimestampNanosecondArray::from(vec![
+                Some(dt("2017-01-31 10:00")),
+                None,
+                Some(dt("2007-01-03 10:00")),
+            ])),
+            Arc::new(Int32Array::from(vec![Some(1), Some(2), None])),
+            Arc::new(StringViewArray::from(vec!["month", "day", "year"])),
+        ],
+    )
+    .unwrap();
+    let ctx = SessionContext::new();
+    for u in crate::scalar_udfs() {
+        ctx.register_udf(u.as_ref().clone());
+    }
+    let t = MemTable::try_new(schema, vec![vec![batch.clone()], vec![batch]]).unwrap();
+    let all = crate::scalar_udfs();
+    let f = |name: &str| {
+        all.iter()
+            .find(|u| u.name() == name)
+            .map(|u| u.as_ref().clone())
+            .unwrap()
+    };
+    let df = ctx
+        .read_table(Arc::new(t))
+        .unwrap()
+        .select(vec![
+            f("kql_datetime_add")
+                .call(vec![col("p"), col("n"), col("ts")])
+                .alias("added"),
+            f("kql_bin")
+                .call(vec![
+                    col("ts"),
+                    lit(ScalarValue::DurationNanosecond(Some(7 * D))),
+                ])
+                .alias("week"),
+            f("kql_bin").call(vec![col("n"), lit(2i32)]).alias("nbin"),
+            f("kql_format_datetime")
+                .call(vec![col("ts"), lit("yyyy-MM-dd")])
+                .alias("text"),
+        ])
+        .unwrap();
+    let batches = df.collect().await.unwrap();
+    let b = &batches[0];
+    assert_eq!(b.schema().field(0).data_type(), &dt_type());
+    let added = b.column(0).as_primitive::<TimestampNanosecondType>();
+    assert_eq!(added.value(0), dt("2017-02-28 10:00"));
+    assert!(added.is_null(1));
+    assert!(added.is_null(2));
+    let week = b.column(1).as_primitive::<TimestampNanosecondType>();
+    assert_eq!(week.value(2), dt("2007-01-01"));
+    assert_eq!(b.column(2).data_type(), &DataType::Int64);
+    assert_eq!(b.column(2).as_primitive::<Int64Type>().value(0), 0);
+    assert_eq!(b.column(3).as_string::<i32>().value(1), "");
+    assert_eq!(b.column(3).as_string::<i32>().value(2), "2007-01-03");
+}

@@ -689,3 +689,55 @@ mod tests {
         assert!(u.return_type(&[]).is_err());
     }
 }
+
+#[cfg(test)]
+mod registry_tests {
+    use std::collections::HashSet;
+
+    /// Every `kql_*` UDF named in the FUNCTIONS tables of brief B's modules is registered,
+    /// and every registered brief-B UDF is documented.
+    #[test]
+    fn function_tables_match_registrations() {
+        let scalars: HashSet<String> = crate::scalar_udfs()
+            .iter()
+            .map(|u| u.name().to_string())
+            .collect();
+        let aggs: HashSet<String> = crate::aggregate_udfs()
+            .iter()
+            .map(|u| u.name().to_string())
+            .collect();
+        let tables = [
+            super::FUNCTIONS,
+            crate::datetime::FUNCTIONS,
+            crate::ip::FUNCTIONS,
+            crate::aggregate::FUNCTIONS,
+        ];
+        let mut documented = HashSet::new();
+        for t in tables {
+            for f in t {
+                documented.insert(f.udf.to_string());
+                if f.udf.starts_with("kql_") {
+                    assert!(
+                        scalars.contains(f.udf) || aggs.contains(f.udf),
+                        "{} is not registered",
+                        f.udf
+                    );
+                }
+            }
+        }
+        let agg_names: Vec<String> = crate::aggregate::aggregate_udfs()
+            .iter()
+            .map(|u| u.name().to_string())
+            .collect();
+        let mine = super::scalar_udfs()
+            .into_iter()
+            .chain(crate::datetime::scalar_udfs())
+            .chain(crate::ip::scalar_udfs())
+            .map(|u| u.name().to_string())
+            .chain(agg_names);
+        for name in mine {
+            assert!(name.starts_with("kql_"), "{name}");
+            assert!(documented.contains(&name), "{name} missing from FUNCTIONS");
+        }
+    }
+}
