@@ -513,3 +513,78 @@ async fn non_literal_percentile_is_an_error() {
         .unwrap();
     assert!(df.collect().await.is_err());
 }
+
+/// Empty batches, empty/null states, odd JSON: no panics, empty values as documented.
+#[test]
+fn accumulators_survive_odd_input() {
+    let empty_i64: ArrayRef = Arc::new(Int64Array::from(Vec::<Option<i64>>::new()));
+    let nulls_i64: ArrayRef = Arc::new(Int64Array::from(vec![None, None]));
+    let odd_json: ArrayRef = Arc::new(StringArray::from(vec![
+        Some(""),
+        Some("{"),
+        Some("null"),
+        Some("[1,[2,3],null]"),
+        None,
+        Some("\"s\""),
+        Some(r#"{"k":1,"k2":{"x":[1]}}"#),
+        Some(r#"{"k":2}"#),
+    ]));
+    let mut accs: Vec<(Box<dyn Accumulator>, ArrayRef)> = vec![
+        (
+            Box::new(ListAcc::new(DataType::Int64, 3, false, true, false)),
+            Arc::clone(&nulls_i64),
+        ),
+        (
+            Box::new(ListAcc::new(DataType::Int64, 0, true, true, false)),
+            Arc::clone(&empty_i64),
+        ),
+        (
+            Box::new(DcountAcc::new(DataType::Int64)),
+            Arc::clone(&nulls_i64),
+        ),
+        (
+            Box::new(PercentileAcc::new(DataType::Int64, vec![0.0, 100.0], true)),
+            Arc::clone(&nulls_i64),
+        ),
+        (
+            Box::new(ArgExtremeAcc::new(vec![DataType::Int64], true)),
+            Arc::clone(&empty_i64),
+        ),
+        (
+            Box::new(TakeAnyAcc::new(vec![DataType::Int64])),
+            Arc::clone(&nulls_i64),
+        ),
+        (Box::new(DynListAcc::new(10, true)), Arc::clone(&odd_json)),
+        (Box::new(DynListAcc::new(10, false)), Arc::clone(&odd_json)),
+        (Box::new(BagAcc::new(10)), Arc::clone(&odd_json)),
+    ];
+    for (acc, input) in accs.iter_mut() {
+        acc.update_batch(std::slice::from_ref(input)).unwrap();
+        let state: Vec<ArrayRef> = acc
+            .state()
+            .unwrap()
+            .iter()
+            .map(|v| v.to_array().unwrap())
+            .collect();
+        // merging its own state and an empty slice of it must work
+        acc.merge_batch(&state).unwrap();
+        let empty: Vec<ArrayRef> = state.iter().map(|a| a.slice(0, 0)).collect();
+        acc.merge_batch(&empty).unwrap();
+        acc.evaluate().unwrap();
+        assert!(acc.size() > 0);
+    }
+    let mut set = DynListAcc::new(10, true);
+    set.update_batch(&[Arc::clone(&odd_json)]).unwrap();
+    assert_eq!(
+        set.evaluate().unwrap(),
+        ScalarValue::Utf8(Some(
+            r#"["","{",1,[2,3],"s",{"k":1,"k2":{"x":[1]}},{"k":2}]"#.into()
+        ))
+    );
+    let mut bag = BagAcc::new(10);
+    bag.update_batch(&[odd_json]).unwrap();
+    assert_eq!(
+        bag.evaluate().unwrap(),
+        ScalarValue::Utf8(Some(r#"{"k":1,"k2":{"x":[1]}}"#.into()))
+    );
+}
