@@ -27,7 +27,7 @@ use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
 };
-use datafusion::physical_expr::expressions::Literal;
+use datafusion::physical_expr::expressions::{CastExpr, Literal, TryCastExpr};
 use std::sync::Arc;
 
 /// Default and maximum `maxSize` of `make_list`/`make_set`/`make_bag`.
@@ -402,8 +402,20 @@ impl AggregateUDFImpl for KqlAggregate {
 /// The value of a literal argument as f64 (`None` for a null literal); anything else is a
 /// planning error.
 fn literal_f64(e: &dyn datafusion::physical_expr::PhysicalExpr, name: &str) -> Result<Option<f64>> {
-    let Some(lit) = e.downcast_ref::<Literal>() else {
-        return plan_err!("{name}: this argument must be a constant");
+    // A literal, possibly wrapped in the cast that type coercion adds (when the optimizer
+    // has not folded it).
+    let lit = match e.downcast_ref::<Literal>() {
+        Some(l) => l,
+        None => {
+            let inner = e
+                .downcast_ref::<CastExpr>()
+                .map(|c| c.expr())
+                .or_else(|| e.downcast_ref::<TryCastExpr>().map(|c| c.expr()));
+            match inner.and_then(|i| i.downcast_ref::<Literal>()) {
+                Some(l) => l,
+                None => return plan_err!("{name}: this argument must be a constant"),
+            }
+        }
     };
     let v = lit.value();
     if v.is_null() {

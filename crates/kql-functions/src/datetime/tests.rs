@@ -382,6 +382,7 @@ fn start_end_documented() {
 // https://learn.microsoft.com/kusto/query/week-of-year-function
 // https://learn.microsoft.com/kusto/query/monthofyear-function
 // https://learn.microsoft.com/kusto/query/getyear-function
+// https://learn.microsoft.com/kusto/query/day-of-year-function (2015-12-14 → 348)
 #[test]
 fn components_documented() {
     assert_eq!(call_ts(DtFn::DayOfWeek, vec![sdt("2015-12-14")]), Some(D));
