@@ -13,6 +13,7 @@ pub mod convert;
 pub mod datetime;
 pub mod dynamic;
 pub mod ip;
+pub mod math;
 pub mod string;
 
 /// Every scalar UDF of this crate.
@@ -22,6 +23,7 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(convert::scalar_udfs());
     v.extend(datetime::scalar_udfs());
     v.extend(ip::scalar_udfs());
+    v.extend(math::scalar_udfs());
     v.extend(dynamic::scalar_udfs());
     v
 }
