@@ -24,8 +24,8 @@ pub struct Outcome {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Checks one file's syntax.
-pub fn check_file(path: &Path) -> Outcome {
+/// Checks one file: parses it and, with a session, plans it.
+pub fn check_file(path: &Path, session: Option<&kql_engine::Session>) -> Outcome {
     let rf = match RuleFile::load(path) {
         Ok(rf) => rf,
         Err(d) => {
@@ -36,7 +36,11 @@ pub fn check_file(path: &Path) -> Outcome {
             };
         }
     };
-    match kql_syntax::parse_query(&rf.query) {
+    let result = match session {
+        None => kql_syntax::parse_query(&rf.query).map(|_| ()),
+        Some(s) => s.plan(&rf.query).map(|_| ()),
+    };
+    match result {
         Ok(_) => Outcome {
             error: None,
             source: String::new(),
@@ -58,12 +62,13 @@ pub fn check_file(path: &Path) -> Outcome {
 pub fn run(
     files: &[std::path::PathBuf],
     format: Format,
+    session: Option<&kql_engine::Session>,
     out: &mut dyn Write,
 ) -> std::io::Result<bool> {
     let mut all_ok = true;
     for path in files {
         let name = path.display().to_string();
-        let o = check_file(path);
+        let o = check_file(path, session);
         all_ok &= o.error.is_none();
         match format {
             Format::Text => {

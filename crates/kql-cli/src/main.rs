@@ -2,7 +2,10 @@
 //! CLI contract in `../shared/design/architecture.md` §4.
 
 mod check;
+mod output;
 mod rule_file;
+mod run;
+mod setup;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,6 +24,8 @@ enum Command {
     /// Check KQL files and Sentinel rule YAML files without running them; exit 1 on any
     /// failure.
     Check(CheckArgs),
+    /// Run a `.kql` file or a Sentinel rule `.yaml` and print its results.
+    Run(run::RunArgs),
 }
 
 #[derive(Args, Debug)]
@@ -28,10 +33,19 @@ struct CheckArgs {
     /// `.kql` files or Sentinel rule `.yaml` files (their `query:` field).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Only parse; do not bind names or plan. (Planning is not available yet, so `check`
-    /// currently always checks syntax only.)
+    /// Only parse; do not bind names or plan.
     #[arg(long)]
     syntax_only: bool,
+    /// JSON table schemas (Sentinel validation format) to plan against (tables without
+    /// data).
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+    /// A data directory to plan against (default: none).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Extra directories of stored functions (`*.kql`).
+    #[arg(long, value_name = "DIR")]
+    functions: Vec<PathBuf>,
     /// Output format: `text` (rendered diagnostics) or `json` (one object per file per line).
     #[arg(long, value_enum, default_value = "text")]
     format: check::Format,
@@ -40,13 +54,35 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Run(args) => ExitCode::from(run::run(&args)),
         Command::Check(args) => {
-            if !args.syntax_only {
-                eprintln!("note: planning is not available yet; checking syntax only");
-            }
+            let session = if args.syntax_only {
+                None
+            } else {
+                let sargs = setup::SessionArgs {
+                    data: args.data.clone(),
+                    no_data: args.data.is_none(),
+                    schemas: args.schemas.clone(),
+                    functions: args.functions.clone(),
+                    now: None,
+                };
+                let mut notes = Vec::new();
+                match setup::build_session(&sargs, &mut notes) {
+                    Ok(s) => {
+                        for n in notes {
+                            eprintln!("{n}");
+                        }
+                        Some(s)
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            match check::run(&args.files, args.format, &mut out) {
+            match check::run(&args.files, args.format, session.as_ref(), &mut out) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),
                 Err(e) => {

@@ -35,6 +35,9 @@ pub struct SessionOptions {
     pub target_partitions: Option<usize>,
     /// Memory limit in bytes for query execution (spills or fails beyond it).
     pub memory_limit: Option<usize>,
+    /// A rule's look-back (`queryPeriod`) in ns: tables with a `TimeGenerated` datetime
+    /// column only show rows with `TimeGenerated >= now() - window`, as in Sentinel.
+    pub time_window: Option<i64>,
 }
 
 /// One tabular result.
@@ -141,6 +144,11 @@ impl Session {
     /// Sets (or clears) the pinned `now`.
     pub fn set_now(&mut self, now_ns: Option<i64>) {
         self.options.now_ns = now_ns;
+    }
+
+    /// Limits tables to `TimeGenerated >= now() - window` (a rule's `queryPeriod`).
+    pub fn set_time_window(&mut self, window_ns: Option<i64>) {
+        self.options.time_window = window_ns;
     }
 
     /// The pinned `now`, if any.
@@ -464,6 +472,28 @@ impl Session {
         provider_rel(name, Arc::new(table), declared, &self.udfs)
     }
 
+    /// Applies the rule look-back to a table that has a `TimeGenerated` datetime column.
+    fn apply_time_window(&self, rel: Rel) -> Result<Rel, CatalogError> {
+        let Some(window) = self.options.time_window else {
+            return Ok(rel);
+        };
+        let Some(i) = rel.index_of("TimeGenerated") else {
+            return Ok(rel);
+        };
+        if rel.columns[i].ty != KqlType::DateTime {
+            return Ok(rel);
+        }
+        let from = self.query_now.get().saturating_sub(window);
+        let pred = rel
+            .col_expr(i)
+            .gt_eq(lit(datafusion::common::ScalarValue::TimestampNanosecond(Some(from), Some("UTC".into()))));
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::from(rel.plan.clone())
+            .filter(pred)
+            .and_then(|b| b.build())
+            .map_err(|e| CatalogError::data(e.to_string()))?;
+        Ok(Rel::new(plan, rel.columns))
+    }
+
     /// The `_GetWatchlist` relation of a watchlist CSV.
     fn watchlist_rel(&self, path: &Path) -> Result<Rel, CatalogError> {
         let w = read_watchlist(path)?;
@@ -617,5 +647,3 @@ fn quote_ident(name: &str) -> String {
     }
 }
 
-#[allow(dead_code)]
-fn _assert_kql_type_used(_: KqlType) {}

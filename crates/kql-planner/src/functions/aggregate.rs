@@ -9,8 +9,7 @@ use crate::types::KqlType;
 use datafusion::common::ScalarValue;
 use datafusion::functions::expr_fn::named_struct;
 use datafusion::functions_aggregate::expr_fn as agg;
-use datafusion::functions_aggregate::first_last::first_value_udaf;
-use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr, lit};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, lit};
 use kql_syntax::ast::{self, ExprKind};
 
 /// Aggregation function names.
@@ -294,12 +293,14 @@ impl<'c> Planner<'c> {
                 check(if is_if { 2 } else { 1 }, if is_if { 2 } else { 1 })?;
                 let v = self.numeric_agg_arg(&vctx, value(0)?, site)?;
                 let x = datafusion::logical_expr::cast(v.expr, KqlType::Real.arrow());
-                let mut e = match name {
-                    "stdev" | "stdevif" => agg::stddev(x),
-                    "stdevp" => agg::stddev_pop(x),
-                    "variance" | "varianceif" => agg::var_sample(x),
-                    _ => agg::var_pop(x),
+                // KQL: empty input and a single value give 0 (not null).
+                let udaf = match name {
+                    "stdev" | "stdevif" => "kql_stdev",
+                    "stdevp" => "kql_stdevp",
+                    "variance" | "varianceif" => "kql_variance",
+                    _ => "kql_variancep",
                 };
+                let mut e = self.udaf(udaf, site.name_span)?.call(vec![x]);
                 if is_if {
                     e = filtered(e, pred(1)?, site)?;
                 }
@@ -321,10 +322,13 @@ impl<'c> Planner<'c> {
                 } else {
                     v
                 };
-                let udaf_name = match name {
-                    "make_set" | "make_set_if" => "kql_make_set",
-                    "make_list_with_nulls" | "make_set_with_nulls" => "kql_make_list_with_nulls",
-                    _ => "kql_make_list",
+                let json = v.ty == KqlType::Dynamic;
+                let udaf_name = match (name, json) {
+                    ("make_set" | "make_set_if", false) => "kql_make_set",
+                    ("make_set" | "make_set_if", true) => "kql_make_set_dynamic",
+                    ("make_list_with_nulls" | "make_set_with_nulls", _) => "kql_make_list_with_nulls",
+                    (_, false) => "kql_make_list",
+                    (_, true) => "kql_make_list_dynamic",
                 };
                 let udaf = self.udaf(udaf_name, site.name_span)?;
                 let mut call_args = vec![v.expr];
@@ -498,14 +502,9 @@ impl<'c> Planner<'c> {
         };
         let mut fields = vec![(key_name.clone(), key.clone())];
         fields.extend(self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?);
-        let st = struct_of(&fields);
-        let order = SortExpr::new(key.expr.clone(), !max, false);
-        let e = first_value_udaf()
-            .call(vec![st])
-            .order_by(vec![order])
-            .filter(key.expr.is_not_null())
-            .build()
-            .map_err(|e| error::df_err(e, site.span))?;
+        // kql_arg_max returns Struct{c0: key, c1: ret1, ...} from one row.
+        let udaf = self.udaf(if max { "kql_arg_max" } else { "kql_arg_min" }, site.name_span)?;
+        let e = udaf.call(fields.iter().map(|(_, t)| t.expr.clone()).collect());
         Ok(LoweredAgg {
             aggs: vec![e],
             columns: fields
@@ -515,7 +514,7 @@ impl<'c> Planner<'c> {
                     name: n.clone(),
                     ty: t.ty,
                     agg: 0,
-                    field: Some(format!("f{i}")),
+                    field: Some(format!("c{i}")),
                     if_null: None,
                     only_without_by: false,
                 })
