@@ -145,7 +145,13 @@ pub fn series_decompose(
     const F: &str = "series_decompose";
     let trend = Trend::parse(F, trend)?;
     check_test_points(F, test_points)?;
-    Ok(decompose_impl(y, seasonality, trend, test_points, seasonality_threshold))
+    Ok(decompose_impl(
+        y,
+        seasonality,
+        trend,
+        test_points,
+        seasonality_threshold,
+    ))
 }
 
 /// `series_decompose_anomalies(series, threshold=1.5, seasonality=-1, trend='avg',

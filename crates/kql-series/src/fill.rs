@@ -74,7 +74,10 @@ fn is_missing<T: FillElement>(v: Option<T>, placeholder: Option<T>) -> bool {
 
 /// `series_fill_forward(series, missing_value_placeholder=null)`: each missing value takes
 /// the nearest non-missing value on its left; leading missing values stay as they are (null).
-pub fn series_fill_forward<T: FillElement>(s: &[Option<T>], placeholder: Option<T>) -> Vec<Option<T>> {
+pub fn series_fill_forward<T: FillElement>(
+    s: &[Option<T>],
+    placeholder: Option<T>,
+) -> Vec<Option<T>> {
     let mut last: Option<T> = None;
     s.iter()
         .map(|&v| {
@@ -110,7 +113,13 @@ pub fn series_fill_const<T: FillElement>(
     placeholder: Option<T>,
 ) -> Vec<Option<T>> {
     s.iter()
-        .map(|&v| if is_missing(v, placeholder) { constant } else { v })
+        .map(|&v| {
+            if is_missing(v, placeholder) {
+                constant
+            } else {
+                v
+            }
+        })
         .collect()
 }
 
@@ -137,7 +146,9 @@ pub fn series_fill_linear<T: FillElement>(
     let mut out: Vec<Option<T>> = s.to_vec();
     for w in known.windows(2) {
         let (l, r) = (w[0], w[1]);
-        let (Some(a), Some(b)) = (s[l], s[r]) else { continue };
+        let (Some(a), Some(b)) = (s[l], s[r]) else {
+            continue;
+        };
         let (a, b) = (a.to_f64(), b.to_f64());
         for (i, slot) in out.iter_mut().enumerate().take(r).skip(l + 1) {
             let v = a + (b - a) * (i - l) as f64 / (r - l) as f64;

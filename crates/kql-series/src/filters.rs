@@ -11,7 +11,12 @@
 /// Returns `None` (a null result, as documented) when the filter is empty, when
 /// `normalize = true` and the filter has a negative coefficient, or when normalising by a
 /// zero sum. NaN (null) elements propagate into the outputs that use them.
-pub fn series_fir(x: &[f64], filter: &[f64], normalize: Option<bool>, center: bool) -> Option<Vec<f64>> {
+pub fn series_fir(
+    x: &[f64],
+    filter: &[f64],
+    normalize: Option<bool>,
+    center: bool,
+) -> Option<Vec<f64>> {
     if filter.is_empty() {
         return None;
     }

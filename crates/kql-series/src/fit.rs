@@ -27,8 +27,16 @@ pub fn series_fit_line(y: &[f64]) -> LineFit {
     let n = y.len();
     let nf = n as f64;
     // x = 1..n, mean (n+1)/2 (NaN for n = 0 like numpy's mean of an empty array)
-    let xm = if n == 0 { f64::NAN } else { (1..=n).map(|i| i as f64).sum::<f64>() / nf };
-    let ym = if n == 0 { f64::NAN } else { y.iter().sum::<f64>() / nf };
+    let xm = if n == 0 {
+        f64::NAN
+    } else {
+        (1..=n).map(|i| i as f64).sum::<f64>() / nf
+    };
+    let ym = if n == 0 {
+        f64::NAN
+    } else {
+        y.iter().sum::<f64>() / nf
+    };
     let sxx: f64 = (1..=n).map(|i| (i as f64 - xm).powi(2)).sum();
     let slope = if sxx != 0.0 {
         (1..=n)
@@ -43,7 +51,11 @@ pub fn series_fit_line(y: &[f64]) -> LineFit {
     let line_fit: Vec<f64> = (1..=n).map(|i| slope * i as f64 + interception).collect();
     let sse: f64 = y.iter().zip(&line_fit).map(|(v, l)| (v - l).powi(2)).sum();
     let sst: f64 = y.iter().map(|v| (v - ym).powi(2)).sum();
-    let rsquare = if sst != 0.0 { 1.0 - sse / sst } else { f64::NAN };
+    let rsquare = if sst != 0.0 {
+        1.0 - sse / sst
+    } else {
+        f64::NAN
+    };
     let (variance, rvariance) = if n > 1 {
         (sst / (nf - 1.0), sse / (nf - 1.0))
     } else {
@@ -112,11 +124,18 @@ pub fn series_fit_2lines(y: &[f64]) -> TwoLinesFit {
     let n = y.len();
     let whole = series_fit_line(y);
     let sst: f64 = {
-        let ym = if n == 0 { f64::NAN } else { y.iter().sum::<f64>() / n as f64 };
+        let ym = if n == 0 {
+            f64::NAN
+        } else {
+            y.iter().sum::<f64>() / n as f64
+        };
         y.iter().map(|v| (v - ym).powi(2)).sum()
     };
     let sse_of = |fit: &LineFit, part: &[f64]| -> f64 {
-        part.iter().zip(&fit.line_fit).map(|(v, l)| (v - l).powi(2)).sum()
+        part.iter()
+            .zip(&fit.line_fit)
+            .map(|(v, l)| (v - l).powi(2))
+            .sum()
     };
     let mut best: Option<(usize, f64, LineFit, LineFit, f64)> = None;
     if n >= 4 {
@@ -124,7 +143,11 @@ pub fn series_fit_2lines(y: &[f64]) -> TwoLinesFit {
             let left = series_fit_line(&y[..k]);
             let right = series_fit_line(&y[k..]);
             let sse = sse_of(&left, &y[..k]) + sse_of(&right, &y[k..]);
-            let r2 = if sst != 0.0 { 1.0 - sse / sst } else { f64::NAN };
+            let r2 = if sst != 0.0 {
+                1.0 - sse / sst
+            } else {
+                f64::NAN
+            };
             let better = match &best {
                 None => true,
                 Some((_, b, ..)) => r2 > *b || (b.is_nan() && !r2.is_nan()),

@@ -28,8 +28,7 @@ pub use decompose::{
 };
 pub use error::{Result, SeriesError};
 pub use fill::{
-    FillElement, series_fill_backward, series_fill_const, series_fill_forward,
-    series_fill_linear,
+    FillElement, series_fill_backward, series_fill_const, series_fill_forward, series_fill_linear,
 };
 pub use filters::{series_fir, series_iir};
 pub use fit::{LineFit, TwoLinesFit, series_fit_2lines, series_fit_line};

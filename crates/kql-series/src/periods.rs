@@ -68,8 +68,7 @@ pub trait PeriodDetector: Send + Sync {
     /// Detects up to `num_periods` periods within `[min_period, max_period]`, best first,
     /// padded with zeros to exactly `num_periods` entries. Never panics; NaN in `y`
     /// gives no period.
-    fn detect(&self, y: &[f64], min_period: f64, max_period: f64, num_periods: usize)
-    -> Periods;
+    fn detect(&self, y: &[f64], min_period: f64, max_period: f64, num_periods: usize) -> Periods;
 
     /// Score in [0, 1] of one candidate period (`series_periods_validate`); 0 for a period
     /// outside `[4, n/2]`.
@@ -95,7 +94,11 @@ struct Acf {
 impl Acf {
     fn new(y: &[f64]) -> Self {
         let n = y.len();
-        let mean = if n == 0 { f64::NAN } else { y.iter().sum::<f64>() / n as f64 };
+        let mean = if n == 0 {
+            f64::NAN
+        } else {
+            y.iter().sum::<f64>() / n as f64
+        };
         let d: Vec<f64> = y.iter().map(|v| v - mean).collect();
         let den = d.iter().map(|v| v * v).sum::<f64>() / n as f64;
         Acf {
@@ -188,13 +191,7 @@ fn periodogram(d: &[f64]) -> Vec<f64> {
 }
 
 impl PeriodDetector for AcfPeriodDetector {
-    fn detect(
-        &self,
-        y: &[f64],
-        min_period: f64,
-        max_period: f64,
-        num_periods: usize,
-    ) -> Periods {
+    fn detect(&self, y: &[f64], min_period: f64, max_period: f64, num_periods: usize) -> Periods {
         let n = y.len();
         let mut acf = Acf::new(y);
         let p = periodogram(&acf.d);

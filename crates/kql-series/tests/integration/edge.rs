@@ -12,8 +12,26 @@ fn inputs() -> Vec<Vec<f64>> {
         vec![f64::NAN; 5],
         vec![7.0; 20],
         vec![1e300, -1e300, 1e300, 5.0, 1e308, -1e308, 0.0, 1.0],
-        vec![f64::INFINITY, 1.0, 2.0, f64::NEG_INFINITY, 3.0, 4.0, 5.0, 6.0, 7.0],
-        (0..50).map(|i| if i % 7 == 3 { f64::NAN } else { (i as f64).sin() }).collect(),
+        vec![
+            f64::INFINITY,
+            1.0,
+            2.0,
+            f64::NEG_INFINITY,
+            3.0,
+            4.0,
+            5.0,
+            6.0,
+            7.0,
+        ],
+        (0..50)
+            .map(|i| {
+                if i % 7 == 3 {
+                    f64::NAN
+                } else {
+                    (i as f64).sin()
+                }
+            })
+            .collect(),
     ]
 }
 
@@ -25,7 +43,8 @@ fn nothing_panics_on_degenerate_inputs() {
                 let _ = series_outliers(&y, kind, Some(1.0), 5.0, 95.0, tp).unwrap();
                 for trend in ["avg", "linefit", "none"] {
                     for seas in [-1, 0, 1, 2, 3, 4, 7, 1000] {
-                        let a = series_decompose_anomalies(&y, 1.5, seas, trend, tp, kind, 0.6).unwrap();
+                        let a = series_decompose_anomalies(&y, 1.5, seas, trend, tp, kind, 0.6)
+                            .unwrap();
                         assert_eq!(a.ad_flag.len(), y.len());
                         let d = series_decompose(&y, seas, trend, tp, 0.6).unwrap();
                         assert_eq!(d.residual.len(), y.len());
@@ -38,7 +57,12 @@ fn nothing_panics_on_degenerate_inputs() {
         let _ = series_fit_line(&y);
         let f2 = series_fit_2lines(&y);
         assert_eq!(f2.line_fit.len(), y.len());
-        for (lo, hi, k) in [(0.0, 50.0, 2), (f64::NAN, f64::NAN, 3), (-5.0, 1e9, 0), (10.0, 2.0, 1)] {
+        for (lo, hi, k) in [
+            (0.0, 50.0, 2),
+            (f64::NAN, f64::NAN, 3),
+            (-5.0, 1e9, 0),
+            (10.0, 2.0, 1),
+        ] {
             let p = series_periods_detect(&y, lo, hi, k).unwrap();
             assert_eq!(p.periods.len(), k as usize);
         }
@@ -50,7 +74,10 @@ fn nothing_panics_on_degenerate_inputs() {
         let _ = series_stats(&y, false);
         let _ = series_fir(&y, &[1.0, 2.0, 3.0], None, true);
         let _ = series_iir(&y, &[1.0, 0.5], &[1.0, -0.9]);
-        let opt: Vec<Option<f64>> = y.iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect();
+        let opt: Vec<Option<f64>> = y
+            .iter()
+            .map(|v| if v.is_nan() { None } else { Some(*v) })
+            .collect();
         let _ = series_fill_linear(&opt, None, true, Some(0.0));
         let _ = series_fill_forward(&opt, Some(1.0));
     }
@@ -89,12 +116,23 @@ fn unverified_defined_edge_behaviour() {
     let s = series_outliers(&[5.0, 5.0, 5.0, 9.0], "ctukey", None, 10.0, 90.0, 1).unwrap();
     assert_eq!(s, vec![0.0, 0.0, 0.0, f64::INFINITY]);
     // nulls score 0, ignore_val scores 0
-    let s = series_outliers(&[f64::NAN, 1.0, 2.0, 100.0], "ctukey", Some(100.0), 10.0, 90.0, 0).unwrap();
+    let s = series_outliers(
+        &[f64::NAN, 1.0, 2.0, 100.0],
+        "ctukey",
+        Some(100.0),
+        10.0,
+        90.0,
+        0,
+    )
+    .unwrap();
     assert_eq!(s[0], 0.0);
     assert_eq!(s[3], 0.0);
     // fit_line: n = 1, constant, empty
     let f = series_fit_line(&[4.0]);
-    assert_eq!((f.slope, f.interception, f.variance, f.rvariance), (0.0, 4.0, 0.0, 0.0));
+    assert_eq!(
+        (f.slope, f.interception, f.variance, f.rvariance),
+        (0.0, 4.0, 0.0, 0.0)
+    );
     assert!(f.rsquare.is_nan());
     let f = series_fit_line(&[3.0; 5]);
     assert!(f.rsquare.is_nan());

@@ -23,8 +23,17 @@ pub fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
 /// Asserts element-wise closeness of two arrays with a message naming the case.
 #[track_caller]
 pub fn assert_all_close(what: &str, got: &[f64], exp: &[f64], rel: f64, abs: f64) {
-    assert_eq!(got.len(), exp.len(), "{what}: length {} vs {}", got.len(), exp.len());
+    assert_eq!(
+        got.len(),
+        exp.len(),
+        "{what}: length {} vs {}",
+        got.len(),
+        exp.len()
+    );
     for (i, (g, e)) in got.iter().zip(exp).enumerate() {
-        assert!(close(*g, *e, rel, abs), "{what}[{i}]: got {g}, expected {e}\n got {got:?}\n exp {exp:?}");
+        assert!(
+            close(*g, *e, rel, abs),
+            "{what}[{i}]: got {g}, expected {e}\n got {got:?}\n exp {exp:?}"
+        );
     }
 }
