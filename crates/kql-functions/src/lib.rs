@@ -13,6 +13,8 @@ pub mod convert;
 pub mod datetime;
 pub mod dynamic;
 pub mod ip;
+pub mod make_series;
+pub mod series;
 pub mod string;
 
 /// Every scalar UDF of this crate.
@@ -23,6 +25,7 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(datetime::scalar_udfs());
     v.extend(ip::scalar_udfs());
     v.extend(dynamic::scalar_udfs());
+    v.extend(series::scalar_udfs());
     v
 }
 
@@ -30,5 +33,6 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
 pub fn aggregate_udfs() -> Vec<Arc<AggregateUDF>> {
     let mut v = Vec::new();
     v.extend(aggregate::aggregate_udfs());
+    v.extend(make_series::aggregate_udfs());
     v
 }

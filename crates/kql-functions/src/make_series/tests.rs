@@ -1,0 +1,287 @@
+//! make-series UDAFs tested through real DataFusion plans (2+ partitions, so partial and
+//! final aggregation with `state`/`merge_batch` run).
+
+use super::*;
+use datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
+use datafusion::arrow::datatypes::{Float64Type, TimeUnit};
+use datafusion::datasource::MemTable;
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, col, lit};
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+fn udaf(name: &str) -> AggregateUDF {
+    AggregateUDF::new_from_impl(MakeSeriesUdaf::new(name).expect(name))
+}
+
+const NS_PER_DAY: i64 = 86_400 * 1_000_000_000;
+
+/// 2017-01-01T00:00Z in ns since the epoch.
+const JAN1: i64 = 1_483_228_800 * 1_000_000_000;
+
+/// kql-semantics.md §5.2 worked example (documented ADX output), split into 3 partitions.
+fn example_table() -> Result<MemTable> {
+    let h = NS_PER_DAY / 24;
+    let rows: Vec<(i64, f64)> = vec![
+        (JAN1 - 18 * h, 50.0), // 2016-12-31T06:00, before `from`
+        (JAN1, 4.0),
+        (JAN1 + NS_PER_DAY, 3.0),
+        (JAN1 + 2 * NS_PER_DAY, 4.0),
+        (JAN1 + 2 * NS_PER_DAY + 3 * h, 6.0),
+        (JAN1 + 4 * NS_PER_DAY, 8.0),
+        (
+            JAN1 + 4 * NS_PER_DAY + 13 * h + 40 * 60 * 1_000_000_000,
+            13.0,
+        ),
+        (JAN1 + 5 * NS_PER_DAY, 4.0),
+        (JAN1 + 6 * NS_PER_DAY, 3.0),
+        (JAN1 + 7 * NS_PER_DAY, 8.0),
+        (JAN1 + 7 * NS_PER_DAY + 21 * h, 8.0),
+        (JAN1 + 8 * NS_PER_DAY, 2.0),
+        (JAN1 + 8 * NS_PER_DAY + 12 * h, 11.0),
+        (JAN1 + 9 * NS_PER_DAY + 5 * h, 5.0), // 2017-01-10T05:00, >= `to`
+    ];
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("key", DataType::Utf8, false),
+        Field::new(
+            "timestamp",
+            DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("metric", DataType::Float64, true),
+        Field::new("lmetric", DataType::Int64, true),
+    ]));
+    let mut parts = Vec::new();
+    for chunk in rows.chunks(5) {
+        let ts = datafusion::arrow::array::TimestampNanosecondArray::from(
+            chunk.iter().map(|r| r.0).collect::<Vec<_>>(),
+        )
+        .with_timezone("UTC");
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(StringArray::from(vec!["a"; chunk.len()])),
+                Arc::new(ts),
+                Arc::new(Float64Array::from(
+                    chunk.iter().map(|r| r.1).collect::<Vec<_>>(),
+                )),
+                Arc::new(Int64Array::from(
+                    chunk.iter().map(|r| r.1 as i64).collect::<Vec<_>>(),
+                )),
+            ],
+        )?;
+        parts.push(vec![batch]);
+    }
+    MemTable::try_new(schema, parts)
+}
+
+fn ctx() -> SessionContext {
+    SessionContext::new_with_config(
+        SessionConfig::new()
+            .with_target_partitions(4)
+            .with_batch_size(2),
+    )
+}
+
+/// Runs `make-series <aggs> on timestamp from 2017-01-01 to 2017-01-10 step 1d by key` the
+/// way the planner lowers it: filter to [from, to), compute idx, aggregate by key.
+async fn run(aggs: Vec<Expr>) -> Result<Vec<RecordBatch>> {
+    let ctx = ctx();
+    ctx.register_table("t", Arc::new(example_table()?))?;
+    let from = JAN1;
+    let to = JAN1 + 9 * NS_PER_DAY;
+    let ts_ns = datafusion::logical_expr::cast(col("timestamp"), DataType::Int64);
+    let plan = LogicalPlanBuilder::from(ctx.table("t").await?.into_unoptimized_plan())
+        .filter(
+            ts_ns
+                .clone()
+                .gt_eq(lit(from))
+                .and(ts_ns.clone().lt(lit(to))),
+        )?
+        .project(vec![
+            col("key"),
+            col("metric"),
+            col("lmetric"),
+            ((ts_ns - lit(from)) / lit(NS_PER_DAY)).alias("idx"),
+        ])?
+        .aggregate(vec![col("key")], aggs)?
+        .build()?;
+    ctx.execute_logical_plan(plan).await?.collect().await
+}
+
+fn list_f64(batches: &[RecordBatch], col: usize) -> Vec<Option<f64>> {
+    let batch = batches.iter().find(|b| b.num_rows() > 0).unwrap();
+    let l = batch.column(col).as_list::<i32>().value(0);
+    l.as_primitive::<Float64Type>().iter().collect()
+}
+
+fn list_i64(batches: &[RecordBatch], col: usize) -> Vec<Option<i64>> {
+    let batch = batches.iter().find(|b| b.num_rows() > 0).unwrap();
+    let l = batch.column(col).as_list::<i32>().value(0);
+    l.as_primitive::<Int64Type>().iter().collect()
+}
+
+fn args(value: Option<&str>, default: ScalarValue) -> Vec<Expr> {
+    let mut v: Vec<Expr> = value.map(col).into_iter().collect();
+    v.extend([col("idx"), lit(9i64), lit(default)]);
+    v
+}
+
+/// The documented worked example: avg → [4, 3, 5, 0, 10.5, 4, 3, 8, 6.5].
+#[tokio::test]
+async fn documented_avg_example() -> Result<()> {
+    let out =
+        run(vec![udaf("kql_ms_avg").call(args(
+            Some("metric"),
+            ScalarValue::Float64(Some(0.0)),
+        ))])
+        .await?;
+    let rows: usize = out.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows, 1);
+    let exp = [4.0, 3.0, 5.0, 0.0, 10.5, 4.0, 3.0, 8.0, 6.5];
+    assert_eq!(
+        list_f64(&out, 1),
+        exp.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn count_sum_min_max_dcount_take_any_percentile() -> Result<()> {
+    let out = run(vec![
+        udaf("kql_ms_count").call(args(None, ScalarValue::Int64(Some(0)))),
+        udaf("kql_ms_sum").call(args(Some("lmetric"), ScalarValue::Int64(Some(0)))),
+        udaf("kql_ms_sum").call(args(Some("metric"), ScalarValue::Float64(Some(-1.0)))),
+        udaf("kql_ms_min").call(args(Some("lmetric"), ScalarValue::Int64(None))),
+        udaf("kql_ms_max").call(args(Some("metric"), ScalarValue::Float64(Some(0.0)))),
+        udaf("kql_ms_dcount").call(args(Some("lmetric"), ScalarValue::Int64(Some(0)))),
+        udaf("kql_ms_take_any").call(args(Some("lmetric"), ScalarValue::Int64(Some(0)))),
+        udaf("kql_ms_percentile").call(vec![
+            col("metric"),
+            lit(50.0),
+            col("idx"),
+            lit(9i64),
+            lit(0.0),
+        ]),
+        udaf("kql_ms_stdev").call(args(Some("metric"), ScalarValue::Float64(Some(0.0)))),
+        udaf("kql_ms_variance").call(args(Some("lmetric"), ScalarValue::Float64(Some(0.0)))),
+    ])
+    .await?;
+    let s = |v: &[i64]| v.iter().map(|x| Some(*x)).collect::<Vec<_>>();
+    let f = |v: &[f64]| v.iter().map(|x| Some(*x)).collect::<Vec<_>>();
+    assert_eq!(list_i64(&out, 1), s(&[1, 1, 2, 0, 2, 1, 1, 2, 2]));
+    assert_eq!(list_i64(&out, 2), s(&[4, 3, 10, 0, 21, 4, 3, 16, 13]));
+    assert_eq!(
+        list_f64(&out, 3),
+        f(&[4.0, 3.0, 10.0, -1.0, 21.0, 4.0, 3.0, 16.0, 13.0])
+    );
+    assert_eq!(
+        list_i64(&out, 4),
+        vec![
+            Some(4),
+            Some(3),
+            Some(4),
+            None,
+            Some(8),
+            Some(4),
+            Some(3),
+            Some(8),
+            Some(2)
+        ]
+    );
+    assert_eq!(
+        list_f64(&out, 5),
+        f(&[4.0, 3.0, 6.0, 0.0, 13.0, 4.0, 3.0, 8.0, 11.0])
+    );
+    assert_eq!(list_i64(&out, 6), s(&[1, 1, 2, 0, 2, 1, 1, 1, 2]));
+    let any = list_i64(&out, 7);
+    assert!([Some(4), Some(6)].contains(&any[2]) && any[3] == Some(0));
+    // nearest rank: p50 of 2 values = the lower one
+    assert_eq!(
+        list_f64(&out, 8),
+        f(&[4.0, 3.0, 4.0, 0.0, 8.0, 4.0, 3.0, 8.0, 2.0])
+    );
+    let sd = list_f64(&out, 9);
+    assert!(
+        (sd[2].unwrap() - std::f64::consts::SQRT_2).abs() < 1e-12,
+        "{sd:?}"
+    );
+    assert_eq!(sd[0], Some(0.0));
+    let var = list_f64(&out, 10);
+    assert!((var[8].unwrap() - 40.5).abs() < 1e-12, "{var:?}");
+    Ok(())
+}
+
+/// Output element types follow the brief: count → Int64, sum of long → Int64, sum of real
+/// → Float64, avg → Float64, min/max/take_any/percentile → input type.
+#[test]
+fn return_types() {
+    let l = |t: DataType| DataType::new_list(t, true);
+    let i = DataType::Int64;
+    let ts = DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into()));
+    assert_eq!(
+        udaf("kql_ms_count")
+            .return_type(&[i.clone(), i.clone(), i.clone()])
+            .unwrap(),
+        l(DataType::Int64)
+    );
+    assert_eq!(
+        udaf("kql_ms_sum")
+            .return_type(&[DataType::Int32, i.clone(), i.clone(), i.clone()])
+            .unwrap(),
+        l(DataType::Int64)
+    );
+    assert_eq!(
+        udaf("kql_ms_sum")
+            .return_type(&[DataType::Float64, i.clone(), i.clone(), DataType::Float64])
+            .unwrap(),
+        l(DataType::Float64)
+    );
+    assert_eq!(
+        udaf("kql_ms_avg")
+            .return_type(&[DataType::Int64, i.clone(), i.clone(), DataType::Float64])
+            .unwrap(),
+        l(DataType::Float64)
+    );
+    assert_eq!(
+        udaf("kql_ms_max")
+            .return_type(&[ts.clone(), i.clone(), i.clone(), ts.clone()])
+            .unwrap(),
+        l(ts.clone())
+    );
+    assert_eq!(
+        udaf("kql_ms_percentile")
+            .return_type(&[
+                DataType::Int32,
+                DataType::Float64,
+                i.clone(),
+                i.clone(),
+                DataType::Int32
+            ])
+            .unwrap(),
+        l(DataType::Int32)
+    );
+    assert!(
+        udaf("kql_ms_sum")
+            .return_type(&[i.clone(), i.clone()])
+            .is_err()
+    );
+    assert_eq!(aggregate_udfs().len(), 10);
+}
+
+/// Empty input yields no group (and so no row); a group whose rows are all outside the
+/// range is filtered out before aggregation, so it produces no row either.
+#[tokio::test]
+async fn empty_input_gives_no_rows() -> Result<()> {
+    let ctx = ctx();
+    ctx.register_table("t", Arc::new(example_table()?))?;
+    let plan = LogicalPlanBuilder::from(ctx.table("t").await?.into_unoptimized_plan())
+        .filter(col("metric").gt(lit(1000.0)))?
+        .project(vec![col("key"), lit(0i64).alias("idx")])?
+        .aggregate(
+            vec![col("key")],
+            vec![udaf("kql_ms_count").call(vec![col("idx"), lit(9i64), lit(0i64)])],
+        )?
+        .build()?;
+    let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+    assert_eq!(out.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
+    Ok(())
+}
