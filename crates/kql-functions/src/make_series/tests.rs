@@ -5,7 +5,7 @@ use super::*;
 use datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
 use datafusion::arrow::datatypes::{Float64Type, TimeUnit};
 use datafusion::datasource::MemTable;
-use datafusion::logical_expr::{Expr, LogicalPlanBuilder, col, lit};
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, col, ident, lit};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 fn udaf(name: &str) -> AggregateUDF {
@@ -283,5 +283,225 @@ async fn empty_input_gives_no_rows() -> Result<()> {
         .build()?;
     let out = ctx.execute_logical_plan(plan).await?.collect().await?;
     assert_eq!(out.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
+    Ok(())
+}
+
+/// series-test-vectors.md S7d (ADX docs): weekly bins aligned to `from` (a Monday),
+/// `Value=sum(Value)` on int values (default 0) and a constant aggregate `other=-1
+/// default=-2` (lowered as take_any of the constant): Value [10,20,0,30,0], other
+/// [-1,-1,-2,-1,-2].
+#[tokio::test]
+async fn s7d_weekly_sum_and_constant_with_default() -> Result<()> {
+    let day = NS_PER_DAY;
+    // 2025-01-06T00:00Z
+    let from: i64 = 1_736_121_600 * 1_000_000_000;
+    let to = from + 34 * day; // 2025-02-09
+    let nbins = (to - from + 7 * day - 1) / (7 * day); // ceil → 5
+    assert_eq!(nbins, 5);
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("Time", DataType::Int64, false),
+        Field::new("Value", DataType::Int32, true),
+    ]));
+    let t = |d: i64| from + d * day;
+    let batches = vec![
+        vec![RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from(vec![t(1), t(10)])),
+                Arc::new(datafusion::arrow::array::Int32Array::from(vec![10, 20])),
+            ],
+        )?],
+        vec![RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from(vec![t(26)])),
+                Arc::new(datafusion::arrow::array::Int32Array::from(vec![30])),
+            ],
+        )?],
+    ];
+    let ctx = ctx();
+    ctx.register_table("d", Arc::new(MemTable::try_new(schema, batches)?))?;
+    let plan = LogicalPlanBuilder::from(ctx.table("d").await?.into_unoptimized_plan())
+        .filter(
+            ident("Time")
+                .gt_eq(lit(from))
+                .and(ident("Time").lt(lit(to))),
+        )?
+        .project(vec![
+            ident("Value"),
+            ((ident("Time") - lit(from)) / lit(7 * day)).alias("idx"),
+        ])?
+        .aggregate(
+            Vec::<Expr>::new(),
+            vec![
+                udaf("kql_ms_sum")
+                    .call(vec![ident("Value"), col("idx"), lit(nbins), lit(0i64)])
+                    .alias("Value"),
+                udaf("kql_ms_take_any")
+                    .call(vec![lit(-1i32), col("idx"), lit(nbins), lit(-2i32)])
+                    .alias("other"),
+            ],
+        )?
+        .build()?;
+    let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+    let batch = out.iter().find(|b| b.num_rows() > 0).unwrap();
+    assert_eq!(batch.num_rows(), 1);
+    let v = batch.column(0).as_list::<i32>().value(0);
+    assert_eq!(v.data_type(), &DataType::Int64);
+    assert_eq!(
+        v.as_primitive::<Int64Type>().values().to_vec(),
+        vec![10, 20, 0, 30, 0]
+    );
+    let o = batch.column(1).as_list::<i32>().value(0);
+    assert_eq!(o.data_type(), &DataType::Int32);
+    let o: Vec<i32> = o
+        .as_primitive::<datafusion::arrow::datatypes::Int32Type>()
+        .values()
+        .to_vec();
+    assert_eq!(o, vec![-1, -1, -2, -1, -2]);
+    Ok(())
+}
+
+/// `default=real(null)` gives null elements, which `series_fill_linear` then fills — the
+/// documented way to combine make-series with the fill functions, in one plan.
+#[tokio::test]
+async fn null_default_then_fill_linear() -> Result<()> {
+    let ctx = ctx();
+    ctx.register_table("t", Arc::new(example_table()?))?;
+    let from = JAN1;
+    let to = JAN1 + 9 * NS_PER_DAY;
+    let ts_ns = datafusion::logical_expr::cast(col("timestamp"), DataType::Int64);
+    let fill = datafusion::logical_expr::ScalarUDF::new_from_impl(
+        crate::series::SeriesUdf::new("series_fill_linear").unwrap(),
+    );
+    let plan = LogicalPlanBuilder::from(ctx.table("t").await?.into_unoptimized_plan())
+        .filter(
+            ts_ns
+                .clone()
+                .gt_eq(lit(from))
+                .and(ts_ns.clone().lt(lit(to))),
+        )?
+        .project(vec![
+            col("key"),
+            col("metric"),
+            ((ts_ns - lit(from)) / lit(NS_PER_DAY)).alias("idx"),
+        ])?
+        .aggregate(
+            vec![col("key")],
+            vec![
+                udaf("kql_ms_avg")
+                    .call(vec![
+                        col("metric"),
+                        col("idx"),
+                        lit(9i64),
+                        lit(ScalarValue::Float64(None)),
+                    ])
+                    .alias("avg_metric"),
+            ],
+        )?
+        .project(vec![
+            col("avg_metric"),
+            fill.call(vec![col("avg_metric")]).alias("filled"),
+        ])?
+        .build()?;
+    let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+    let raw = list_f64(&out, 0);
+    assert_eq!(raw[3], None);
+    assert_eq!(raw[4], Some(10.5));
+    let filled = list_f64(&out, 1);
+    assert_eq!(filled[3], Some((5.0 + 10.5) / 2.0));
+    Ok(())
+}
+
+/// The anomaly pipeline in one DataFusion plan: make-series count() by key, then
+/// `series_decompose_anomalies(counts, 1.5, -1, 'linefit')`; the UDF result equals the
+/// kernel applied to the same counts.
+#[tokio::test]
+async fn make_series_then_decompose_anomalies() -> Result<()> {
+    // key "k": 14 daily bins with counts c[i] rows each (spike at bin 11)
+    let counts: Vec<i64> = vec![5, 7, 6, 8, 7, 9, 8, 10, 9, 11, 10, 30, 12, 14];
+    let (mut keys, mut idx) = (Vec::new(), Vec::new());
+    for (b, c) in counts.iter().enumerate() {
+        for _ in 0..*c {
+            keys.push("k");
+            idx.push(b as i64);
+        }
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("key", DataType::Utf8, false),
+        Field::new("idx", DataType::Int64, false),
+    ]));
+    let half = keys.len() / 2;
+    let mk = |r: std::ops::Range<usize>| -> Result<RecordBatch> {
+        Ok(RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(StringArray::from(keys[r.clone()].to_vec())),
+                Arc::new(Int64Array::from(idx[r].to_vec())),
+            ],
+        )?)
+    };
+    let table = MemTable::try_new(
+        schema.clone(),
+        vec![vec![mk(0..half)?], vec![mk(half..keys.len())?]],
+    )?;
+    let ctx = ctx();
+    ctx.register_table("e", Arc::new(table))?;
+    let anomalies = datafusion::logical_expr::ScalarUDF::new_from_impl(
+        crate::series::SeriesUdf::new("series_decompose_anomalies").unwrap(),
+    );
+    let plan = LogicalPlanBuilder::from(ctx.table("e").await?.into_unoptimized_plan())
+        .aggregate(
+            vec![col("key")],
+            vec![
+                udaf("kql_ms_count")
+                    .call(vec![col("idx"), lit(14i64), lit(0i64)])
+                    .alias("Total"),
+            ],
+        )?
+        .project(vec![
+            ident("Total"),
+            anomalies
+                .call(vec![
+                    ident("Total"),
+                    lit(1.5),
+                    lit(-1i64),
+                    lit("linefit"),
+                    lit(0i64),
+                    lit("ctukey"),
+                    lit(0.6),
+                ])
+                .alias("a"),
+        ])?
+        .build()?;
+    let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+    assert_eq!(
+        list_i64(&out, 0),
+        counts.iter().map(|c| Some(*c)).collect::<Vec<_>>()
+    );
+    let batch = out.iter().find(|b| b.num_rows() > 0).unwrap();
+    let s = batch.column(1).as_struct();
+    let y: Vec<f64> = counts.iter().map(|c| *c as f64).collect();
+    let exp = kql_series::series_decompose_anomalies(&y, 1.5, -1, "linefit", 0, "ctukey", 0.6)
+        .map_err(|e| datafusion::common::DataFusionError::Execution(e.to_string()))?;
+    let flags = s
+        .column_by_name("ad_flag")
+        .unwrap()
+        .as_list::<i32>()
+        .value(0);
+    assert_eq!(
+        flags.as_primitive::<Int64Type>().values().to_vec(),
+        exp.ad_flag
+    );
+    assert_eq!(exp.ad_flag[11], 1);
+    let score = s
+        .column_by_name("ad_score")
+        .unwrap()
+        .as_list::<i32>()
+        .value(0);
+    assert_eq!(
+        score.as_primitive::<Float64Type>().values().to_vec(),
+        exp.ad_score
+    );
     Ok(())
 }
