@@ -23,7 +23,9 @@
 //! is empty). All state is per bin and merges exactly, so partial aggregation on several
 //! partitions gives the same result.
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray, RecordBatch};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, RecordBatch,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
     DataType, Field, FieldRef, Float64Type, Int64Type, Schema, UInt64Type,
@@ -31,7 +33,8 @@ use datafusion::arrow::datatypes::{
 use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator,
+    Signature, Volatility,
 };
 use datafusion::physical_expr::PhysicalExpr;
 use std::collections::HashSet;
@@ -214,39 +217,22 @@ impl AggregateUDFImpl for MakeSeriesUdaf {
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let ip = self.agg.idx_pos();
-        let nbins = match literal_value(&acc_args.exprs[ip + 1], "the number of bins")? {
-            v if v.is_null() => return plan_err!("make-series: nbins is null"),
-            v => match v.cast_to(&DataType::Int64)? {
-                ScalarValue::Int64(Some(n)) if (0..=MAX_BINS).contains(&n) => n as usize,
-                other => return plan_err!("make-series: invalid number of bins {other}"),
-            },
-        };
-        let value_type = if self.agg.has_value() {
-            Some(acc_args.expr_fields[0].data_type().clone())
-        } else {
-            None
-        };
-        let out_elem = output_element(self.agg, value_type.as_ref())?;
-        let default = literal_value(&acc_args.exprs[ip + 2], "the default value")?;
-        let default = if default.is_null() {
-            ScalarValue::try_from(&out_elem)?
-        } else {
-            default.cast_to(&out_elem)?
-        };
-        let pct = if self.agg == MsAgg::Percentile {
-            let p = literal_value(&acc_args.exprs[1], "the percentile")?;
-            match p.cast_to(&DataType::Float64)? {
-                ScalarValue::Float64(Some(p)) if (0.0..=100.0).contains(&p) => p,
-                other => return plan_err!("make-series: invalid percentile {other}"),
-            }
-        } else {
-            0.0
-        };
-        let class = value_type.as_ref().map_or(Class::I64, class_of);
-        Ok(Box::new(MsAccumulator::new(
-            self.agg, nbins, default, out_elem, class, pct,
-        )))
+        Ok(Box::new(MsAccumulator::new(&self.params(&acc_args)?)))
+    }
+
+    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(MsGroups {
+            params: self.params(&args)?,
+            accs: Vec::new(),
+            dyn_items: 0,
+        }))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -277,6 +263,61 @@ impl AggregateUDFImpl for MakeSeriesUdaf {
             MsAgg::Percentile => vec![l("bin", DataType::Int64), l("value", st)],
         })
     }
+}
+
+impl MakeSeriesUdaf {
+    /// Reads the literal arguments (nbins, default, percentile) and the value type.
+    fn params(&self, acc_args: &AccumulatorArgs) -> Result<MsParams> {
+        let ip = self.agg.idx_pos();
+        let nbins = match literal_value(&acc_args.exprs[ip + 1], "the number of bins")? {
+            v if v.is_null() => return plan_err!("make-series: nbins is null"),
+            v => match v.cast_to(&DataType::Int64)? {
+                ScalarValue::Int64(Some(n)) if (0..=MAX_BINS).contains(&n) => n as usize,
+                other => return plan_err!("make-series: invalid number of bins {other}"),
+            },
+        };
+        let value_type = if self.agg.has_value() {
+            Some(acc_args.expr_fields[0].data_type().clone())
+        } else {
+            None
+        };
+        let out_elem = output_element(self.agg, value_type.as_ref())?;
+        let default = literal_value(&acc_args.exprs[ip + 2], "the default value")?;
+        let default = if default.is_null() {
+            ScalarValue::try_from(&out_elem)?
+        } else {
+            default.cast_to(&out_elem)?
+        };
+        let pct = if self.agg == MsAgg::Percentile {
+            let p = literal_value(&acc_args.exprs[1], "the percentile")?;
+            match p.cast_to(&DataType::Float64)? {
+                ScalarValue::Float64(Some(p)) if (0.0..=100.0).contains(&p) => p,
+                other => return plan_err!("make-series: invalid percentile {other}"),
+            }
+        } else {
+            0.0
+        };
+        let class = value_type.as_ref().map_or(Class::I64, class_of);
+        Ok(MsParams {
+            agg: self.agg,
+            nbins,
+            default,
+            out_elem,
+            class,
+            pct,
+        })
+    }
+}
+
+/// The constant parameters of one make-series aggregate.
+#[derive(Debug, Clone)]
+struct MsParams {
+    agg: MsAgg,
+    nbins: usize,
+    default: ScalarValue,
+    out_elem: DataType,
+    class: Class,
+    pct: f64,
 }
 
 /// Per-bin state of one group.
@@ -317,14 +358,9 @@ fn f64_key(v: f64) -> u64 {
 }
 
 impl MsAccumulator {
-    fn new(
-        agg: MsAgg,
-        nbins: usize,
-        default: ScalarValue,
-        out_elem: DataType,
-        class: Class,
-        pct: f64,
-    ) -> Self {
+    fn new(p: &MsParams) -> Self {
+        let (agg, nbins, class, pct) = (p.agg, p.nbins, p.class, p.pct);
+        let (default, out_elem) = (p.default.clone(), p.out_elem.clone());
         let n = nbins;
         let f = class == Class::F64;
         let sized = |want: bool| if want { n } else { 0 };
@@ -354,8 +390,7 @@ impl MsAccumulator {
         }
     }
 
-    fn bin_of(&self, idx: &ArrayRef, row: usize) -> Option<usize> {
-        let idx = idx.as_primitive::<Int64Type>();
+    fn bin_of(&self, idx: &Int64Array, row: usize) -> Option<usize> {
         if idx.is_null(row) {
             return None;
         }
@@ -415,6 +450,130 @@ impl MsAccumulator {
                 }
             }
             MsAgg::Count | MsAgg::DCount => {}
+        }
+    }
+
+    /// Adds row `r` of a prepared batch.
+    fn update_row(&mut self, p: &Prepared, r: usize) {
+        let Some(b) = self.bin_of(&p.idx, r) else {
+            return;
+        };
+        match &p.vals {
+            Vals::None => self.count[b] += 1,
+            Vals::Keys(k) => {
+                if let Some(k) = k[r] {
+                    self.sets[b].insert(k);
+                }
+            }
+            Vals::F(a) => {
+                if !a.is_null(r) {
+                    self.add_f(b, a.value(r));
+                }
+            }
+            Vals::I(a) => {
+                if !a.is_null(r) {
+                    self.add_i(b, a.value(r));
+                }
+            }
+        }
+    }
+
+    /// Merges row `row` of the state columns (one partial accumulator) into this one.
+    fn merge_row(&mut self, states: &[ArrayRef], row: usize) {
+        let f = self.class == Class::F64;
+        let cols: Option<Vec<(ArrayRef, usize, usize)>> =
+            states.iter().map(|s| list_row(s, row)).collect();
+        let Some(cols) = cols else { return };
+        let n = self.nbins;
+        let pos = |c: &(ArrayRef, usize, usize)| c.1..c.2;
+        match self.agg {
+            MsAgg::Count | MsAgg::Sum | MsAgg::Avg => {
+                let counts = cols.last().map(|c| c.0.as_primitive::<Int64Type>().clone());
+                let Some(counts) = counts else { return };
+                let (_, s, e) = cols[cols.len() - 1];
+                for (b, j) in (s..e).enumerate().take(n) {
+                    self.count[b] += counts.value(j);
+                }
+                if self.agg != MsAgg::Count {
+                    let (ref vals, s, e) = cols[0];
+                    if self.agg == MsAgg::Sum && !f {
+                        let v = vals.as_primitive::<Int64Type>();
+                        for (b, j) in (s..e).enumerate().take(n) {
+                            self.sum_i[b] = self.sum_i[b].wrapping_add(v.value(j));
+                        }
+                    } else {
+                        let v = vals.as_primitive::<Float64Type>();
+                        for (b, j) in (s..e).enumerate().take(n) {
+                            self.sum_f[b] += v.value(j);
+                        }
+                    }
+                }
+            }
+            MsAgg::Min | MsAgg::Max | MsAgg::TakeAny => {
+                let (ref vals, s, e) = cols[0];
+                for (b, j) in (s..e).enumerate().take(n) {
+                    if vals.is_null(j) {
+                        continue;
+                    }
+                    if f {
+                        self.add_f(b, vals.as_primitive::<Float64Type>().value(j));
+                    } else {
+                        self.add_i(b, vals.as_primitive::<Int64Type>().value(j));
+                    }
+                }
+            }
+            MsAgg::DCount => {
+                let bins = cols[0].0.as_primitive::<Int64Type>().clone();
+                let hashes = cols[1].0.as_primitive::<UInt64Type>().clone();
+                for (j, k) in pos(&cols[0]).zip(pos(&cols[1])) {
+                    let b = bins.value(j);
+                    if b >= 0 && (b as usize) < n {
+                        self.sets[b as usize].insert(hashes.value(k));
+                    }
+                }
+            }
+            MsAgg::Stdev | MsAgg::Variance => {
+                let c = cols[0].0.as_primitive::<Int64Type>().clone();
+                let m = cols[1].0.as_primitive::<Float64Type>().clone();
+                let q = cols[2].0.as_primitive::<Float64Type>().clone();
+                let (s0, s1, s2) = (cols[0].1, cols[1].1, cols[2].1);
+                for b in 0..n.min(cols[0].2 - s0) {
+                    let (nb, mb, qb) = (c.value(s0 + b), m.value(s1 + b), q.value(s2 + b));
+                    if nb == 0 {
+                        continue;
+                    }
+                    let na = self.count[b];
+                    if na == 0 {
+                        self.count[b] = nb;
+                        self.mean[b] = mb;
+                        self.m2[b] = qb;
+                        continue;
+                    }
+                    // Chan et al. parallel combination
+                    let (naf, nbf) = (na as f64, nb as f64);
+                    let tot = naf + nbf;
+                    let d = mb - self.mean[b];
+                    self.mean[b] += d * nbf / tot;
+                    self.m2[b] += qb + d * d * naf * nbf / tot;
+                    self.count[b] = na + nb;
+                }
+            }
+            MsAgg::Percentile => {
+                let bins = cols[0].0.as_primitive::<Int64Type>().clone();
+                for (j, k) in pos(&cols[0]).zip(pos(&cols[1])) {
+                    let b = bins.value(j);
+                    if b < 0 || (b as usize) >= n {
+                        continue;
+                    }
+                    if f {
+                        self.samples_f[b as usize]
+                            .push(cols[1].0.as_primitive::<Float64Type>().value(k));
+                    } else {
+                        self.samples_i[b as usize]
+                            .push(cols[1].0.as_primitive::<Int64Type>().value(k));
+                    }
+                }
+            }
         }
     }
 
@@ -512,73 +671,9 @@ fn list_row(a: &ArrayRef, row: usize) -> Option<(ArrayRef, usize, usize)> {
 
 impl Accumulator for MsAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let ip = self.agg.idx_pos();
-        let idx = cast(&values[ip], &DataType::Int64)?;
-        let rows = idx.len();
-        if self.agg == MsAgg::Count {
-            for r in 0..rows {
-                if let Some(b) = self.bin_of(&idx, r) {
-                    self.count[b] += 1;
-                }
-            }
-            return Ok(());
-        }
-        let v = &values[0];
-        if self.agg == MsAgg::DCount {
-            let keys: Vec<Option<u64>> = match self.class {
-                Class::F64 => {
-                    let a = cast(v, &DataType::Float64)?;
-                    let a = a.as_primitive::<Float64Type>();
-                    (0..rows)
-                        .map(|r| (!a.is_null(r)).then(|| hash_of(f64_key(a.value(r)))))
-                        .collect()
-                }
-                Class::I64 => {
-                    let a = cast(v, &DataType::Int64)?;
-                    let a = a.as_primitive::<Int64Type>();
-                    (0..rows)
-                        .map(|r| (!a.is_null(r)).then(|| hash_of(a.value(r))))
-                        .collect()
-                }
-                Class::Other => {
-                    let a = cast(v, &DataType::Utf8)?;
-                    let a = a.as_string::<i32>();
-                    (0..rows)
-                        .map(|r| (!a.is_null(r)).then(|| hash_of(a.value(r))))
-                        .collect()
-                }
-            };
-            for (r, k) in keys.into_iter().enumerate() {
-                if let (Some(b), Some(k)) = (self.bin_of(&idx, r), k) {
-                    self.sets[b].insert(k);
-                }
-            }
-            return Ok(());
-        }
-        let use_f = self.class == Class::F64
-            || matches!(self.agg, MsAgg::Avg | MsAgg::Stdev | MsAgg::Variance);
-        if use_f {
-            let a = cast(v, &DataType::Float64)?;
-            let a = a.as_primitive::<Float64Type>();
-            for r in 0..rows {
-                if a.is_null(r) {
-                    continue;
-                }
-                if let Some(b) = self.bin_of(&idx, r) {
-                    self.add_f(b, a.value(r));
-                }
-            }
-        } else {
-            let a = cast(v, &DataType::Int64)?;
-            let a = a.as_primitive::<Int64Type>();
-            for r in 0..rows {
-                if a.is_null(r) {
-                    continue;
-                }
-                if let Some(b) = self.bin_of(&idx, r) {
-                    self.add_i(b, a.value(r));
-                }
-            }
+        let p = prepare(self.agg, self.class, values)?;
+        for r in 0..p.idx.len() {
+            self.update_row(&p, r);
         }
         Ok(())
     }
@@ -686,104 +781,223 @@ impl Accumulator for MsAccumulator {
         let Some(first) = states.first() else {
             return exec_err!("make-series: empty state");
         };
-        let f = self.class == Class::F64;
         for row in 0..first.len() {
-            let cols: Option<Vec<(ArrayRef, usize, usize)>> =
-                states.iter().map(|s| list_row(s, row)).collect();
-            let Some(cols) = cols else { continue };
-            let n = self.nbins;
-            let pos = |c: &(ArrayRef, usize, usize)| c.1..c.2;
-            match self.agg {
-                MsAgg::Count | MsAgg::Sum | MsAgg::Avg => {
-                    let counts = cols.last().map(|c| c.0.as_primitive::<Int64Type>().clone());
-                    let Some(counts) = counts else { continue };
-                    let (_, s, e) = cols[cols.len() - 1];
-                    for (b, j) in (s..e).enumerate().take(n) {
-                        self.count[b] += counts.value(j);
-                    }
-                    if self.agg != MsAgg::Count {
-                        let (ref vals, s, e) = cols[0];
-                        if self.agg == MsAgg::Sum && !f {
-                            let v = vals.as_primitive::<Int64Type>();
-                            for (b, j) in (s..e).enumerate().take(n) {
-                                self.sum_i[b] = self.sum_i[b].wrapping_add(v.value(j));
-                            }
-                        } else {
-                            let v = vals.as_primitive::<Float64Type>();
-                            for (b, j) in (s..e).enumerate().take(n) {
-                                self.sum_f[b] += v.value(j);
-                            }
-                        }
-                    }
-                }
-                MsAgg::Min | MsAgg::Max | MsAgg::TakeAny => {
-                    let (ref vals, s, e) = cols[0];
-                    for (b, j) in (s..e).enumerate().take(n) {
-                        if vals.is_null(j) {
-                            continue;
-                        }
-                        if f {
-                            self.add_f(b, vals.as_primitive::<Float64Type>().value(j));
-                        } else {
-                            self.add_i(b, vals.as_primitive::<Int64Type>().value(j));
-                        }
-                    }
-                }
-                MsAgg::DCount => {
-                    let bins = cols[0].0.as_primitive::<Int64Type>().clone();
-                    let hashes = cols[1].0.as_primitive::<UInt64Type>().clone();
-                    for (j, k) in pos(&cols[0]).zip(pos(&cols[1])) {
-                        let b = bins.value(j);
-                        if b >= 0 && (b as usize) < n {
-                            self.sets[b as usize].insert(hashes.value(k));
-                        }
-                    }
-                }
-                MsAgg::Stdev | MsAgg::Variance => {
-                    let c = cols[0].0.as_primitive::<Int64Type>().clone();
-                    let m = cols[1].0.as_primitive::<Float64Type>().clone();
-                    let q = cols[2].0.as_primitive::<Float64Type>().clone();
-                    let (s0, s1, s2) = (cols[0].1, cols[1].1, cols[2].1);
-                    for b in 0..n.min(cols[0].2 - s0) {
-                        let (nb, mb, qb) = (c.value(s0 + b), m.value(s1 + b), q.value(s2 + b));
-                        if nb == 0 {
-                            continue;
-                        }
-                        let na = self.count[b];
-                        if na == 0 {
-                            self.count[b] = nb;
-                            self.mean[b] = mb;
-                            self.m2[b] = qb;
-                            continue;
-                        }
-                        // Chan et al. parallel combination
-                        let (naf, nbf) = (na as f64, nb as f64);
-                        let tot = naf + nbf;
-                        let d = mb - self.mean[b];
-                        self.mean[b] += d * nbf / tot;
-                        self.m2[b] += qb + d * d * naf * nbf / tot;
-                        self.count[b] = na + nb;
-                    }
-                }
-                MsAgg::Percentile => {
-                    let bins = cols[0].0.as_primitive::<Int64Type>().clone();
-                    for (j, k) in pos(&cols[0]).zip(pos(&cols[1])) {
-                        let b = bins.value(j);
-                        if b < 0 || (b as usize) >= n {
-                            continue;
-                        }
-                        if f {
-                            self.samples_f[b as usize]
-                                .push(cols[1].0.as_primitive::<Float64Type>().value(k));
-                        } else {
-                            self.samples_i[b as usize]
-                                .push(cols[1].0.as_primitive::<Int64Type>().value(k));
-                        }
+            self.merge_row(states, row);
+        }
+        Ok(())
+    }
+}
+
+/// The value columns of one input batch, cast once.
+enum Vals {
+    /// `count`: no value.
+    None,
+    /// `dcount`: hashed values.
+    Keys(Vec<Option<u64>>),
+    /// Values stored as f64.
+    F(Float64Array),
+    /// Values stored as i64.
+    I(Int64Array),
+}
+
+/// An input batch prepared for row-wise accumulation.
+struct Prepared {
+    idx: Int64Array,
+    vals: Vals,
+}
+
+fn prepare(agg: MsAgg, class: Class, values: &[ArrayRef]) -> Result<Prepared> {
+    let idx = cast(&values[agg.idx_pos()], &DataType::Int64)?;
+    let idx = idx.as_primitive::<Int64Type>().clone();
+    let rows = idx.len();
+    let vals = if agg == MsAgg::Count {
+        Vals::None
+    } else if agg == MsAgg::DCount {
+        let v = &values[0];
+        Vals::Keys(match class {
+            Class::F64 => {
+                let a = cast(v, &DataType::Float64)?;
+                let a = a.as_primitive::<Float64Type>();
+                (0..rows)
+                    .map(|r| (!a.is_null(r)).then(|| hash_of(f64_key(a.value(r)))))
+                    .collect()
+            }
+            Class::I64 => {
+                let a = cast(v, &DataType::Int64)?;
+                let a = a.as_primitive::<Int64Type>();
+                (0..rows)
+                    .map(|r| (!a.is_null(r)).then(|| hash_of(a.value(r))))
+                    .collect()
+            }
+            Class::Other => {
+                let a = cast(v, &DataType::Utf8)?;
+                let a = a.as_string::<i32>();
+                (0..rows)
+                    .map(|r| (!a.is_null(r)).then(|| hash_of(a.value(r))))
+                    .collect()
+            }
+        })
+    } else if class == Class::F64 || matches!(agg, MsAgg::Avg | MsAgg::Stdev | MsAgg::Variance) {
+        Vals::F(
+            cast(&values[0], &DataType::Float64)?
+                .as_primitive::<Float64Type>()
+                .clone(),
+        )
+    } else {
+        Vals::I(
+            cast(&values[0], &DataType::Int64)?
+                .as_primitive::<Int64Type>()
+                .clone(),
+        )
+    };
+    Ok(Prepared { idx, vals })
+}
+
+/// The groups accumulator: one [`MsAccumulator`] per group, fed row by row (no per-group
+/// slicing of the input batches).
+#[derive(Debug)]
+struct MsGroups {
+    params: MsParams,
+    accs: Vec<MsAccumulator>,
+    /// Number of set entries / samples added (for `size`).
+    dyn_items: usize,
+}
+
+impl MsGroups {
+    fn ensure(&mut self, total: usize) {
+        while self.accs.len() < total {
+            self.accs.push(MsAccumulator::new(&self.params));
+        }
+    }
+
+    fn counts_dyn(&self) -> bool {
+        matches!(self.params.agg, MsAgg::DCount | MsAgg::Percentile)
+    }
+}
+
+fn passes(filter: Option<&BooleanArray>, r: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(r) && f.value(r))
+}
+
+/// Turns one `Vec<ScalarValue>` per accumulator into one array per state field.
+fn states_to_arrays(states: Vec<Vec<ScalarValue>>, nfields: usize) -> Result<Vec<ArrayRef>> {
+    let mut cols: Vec<Vec<ScalarValue>> = vec![Vec::with_capacity(states.len()); nfields];
+    for st in states {
+        for (i, v) in st.into_iter().enumerate() {
+            if let Some(c) = cols.get_mut(i) {
+                c.push(v);
+            }
+        }
+    }
+    cols.into_iter().map(ScalarValue::iter_to_array).collect()
+}
+
+fn state_field_count(agg: MsAgg) -> usize {
+    match agg {
+        MsAgg::Count | MsAgg::Min | MsAgg::Max | MsAgg::TakeAny => 1,
+        MsAgg::Stdev | MsAgg::Variance => 3,
+        _ => 2,
+    }
+}
+
+impl GroupsAccumulator for MsGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.ensure(total_num_groups);
+        let p = prepare(self.params.agg, self.params.class, values)?;
+        let dynamic = self.counts_dyn();
+        for (r, &g) in group_indices.iter().enumerate() {
+            if passes(opt_filter, r) {
+                if let Some(acc) = self.accs.get_mut(g) {
+                    acc.update_row(&p, r);
+                    if dynamic {
+                        self.dyn_items += 1;
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let taken = emit_to.take_needed(&mut self.accs);
+        let mut vals = Vec::with_capacity(taken.len());
+        for mut acc in taken {
+            vals.push(acc.evaluate()?);
+        }
+        if vals.is_empty() {
+            return Ok(datafusion::arrow::array::new_empty_array(
+                &DataType::new_list(self.params.out_elem.clone(), true),
+            ));
+        }
+        ScalarValue::iter_to_array(vals)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let taken = emit_to.take_needed(&mut self.accs);
+        let n = state_field_count(self.params.agg);
+        if taken.is_empty() {
+            let mut proto = MsAccumulator::new(&self.params);
+            let st = proto.state()?;
+            return Ok(st
+                .iter()
+                .map(|v| datafusion::arrow::array::new_empty_array(&v.data_type()))
+                .collect());
+        }
+        let mut states = Vec::with_capacity(taken.len());
+        for mut acc in taken {
+            states.push(acc.state()?);
+        }
+        states_to_arrays(states, n)
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.ensure(total_num_groups);
+        for (r, &g) in group_indices.iter().enumerate() {
+            if let Some(acc) = self.accs.get_mut(g) {
+                acc.merge_row(values, r);
+            }
+        }
+        if self.counts_dyn() {
+            self.dyn_items += values.get(1).map_or(0, |v| {
+                v.as_list_opt::<i32>().map_or(0, |l| l.values().len())
+            });
+        }
+        Ok(())
+    }
+
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
+        let p = prepare(self.params.agg, self.params.class, values)?;
+        let mut states = Vec::with_capacity(p.idx.len());
+        for r in 0..p.idx.len() {
+            let mut acc = MsAccumulator::new(&self.params);
+            if passes(opt_filter, r) {
+                acc.update_row(&p, r);
+            }
+            states.push(acc.state()?);
+        }
+        states_to_arrays(states, state_field_count(self.params.agg))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+            + self.accs.capacity() * std::mem::size_of::<MsAccumulator>()
+            + self.accs.len() * self.params.nbins * 24
+            + self.dyn_items * 16
     }
 }
 

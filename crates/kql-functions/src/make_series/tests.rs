@@ -505,3 +505,174 @@ async fn make_series_then_decompose_anomalies() -> Result<()> {
     );
     Ok(())
 }
+
+/// Randomised check of every aggregate against a naive per-(key, bin) computation, with
+/// many groups over several partitions, once normally and once forcing DataFusion to skip
+/// partial aggregation (so `convert_to_state` runs).
+#[tokio::test]
+async fn all_aggregates_match_naive_computation() -> Result<()> {
+    const KEYS: i64 = 37;
+    const BINS: i64 = 7;
+    // deterministic pseudo-random rows
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut keys, mut idxs, mut vals) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3000 {
+        keys.push((next() % KEYS as u64) as i64);
+        idxs.push((next() % BINS as u64) as i64);
+        let v = (next() % 41) as i64 - 20;
+        vals.push(if next() % 10 == 0 { None } else { Some(v) });
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("key", DataType::Int64, false),
+        Field::new("idx", DataType::Int64, false),
+        Field::new("v", DataType::Int64, true),
+    ]));
+    let parts: Vec<Vec<RecordBatch>> = (0..3)
+        .map(|p| {
+            let r: Vec<usize> = (0..keys.len()).filter(|i| i % 3 == p).collect();
+            vec![
+                RecordBatch::try_new(
+                    schema.clone(),
+                    vec![
+                        Arc::new(Int64Array::from(
+                            r.iter().map(|&i| keys[i]).collect::<Vec<_>>(),
+                        )),
+                        Arc::new(Int64Array::from(
+                            r.iter().map(|&i| idxs[i]).collect::<Vec<_>>(),
+                        )),
+                        Arc::new(Int64Array::from(
+                            r.iter().map(|&i| vals[i]).collect::<Vec<_>>(),
+                        )),
+                    ],
+                )
+                .unwrap(),
+            ]
+        })
+        .collect();
+    // naive expectations per (key, bin): the non-null values
+    let mut cells: std::collections::HashMap<(i64, i64), (usize, Vec<i64>)> = Default::default();
+    for i in 0..keys.len() {
+        let e = cells.entry((keys[i], idxs[i])).or_default();
+        e.0 += 1;
+        if let Some(v) = vals[i] {
+            e.1.push(v);
+        }
+    }
+    for skip in [false, true] {
+        let mut cfg = SessionConfig::new()
+            .with_target_partitions(3)
+            .with_batch_size(64);
+        if skip {
+            cfg = cfg
+                .set_usize(
+                    "datafusion.execution.skip_partial_aggregation_probe_rows_threshold",
+                    1,
+                )
+                .set_str(
+                    "datafusion.execution.skip_partial_aggregation_probe_ratio_threshold",
+                    "0.0",
+                );
+        }
+        let ctx = SessionContext::new_with_config(cfg);
+        ctx.register_table(
+            "r",
+            Arc::new(MemTable::try_new(schema.clone(), parts.clone())?),
+        )?;
+        let a = |name: &str, d: ScalarValue| {
+            udaf(name).call(vec![col("v"), col("idx"), lit(BINS), lit(d)])
+        };
+        let plan = LogicalPlanBuilder::from(ctx.table("r").await?.into_unoptimized_plan())
+            .aggregate(
+                vec![col("key")],
+                vec![
+                    udaf("kql_ms_count").call(vec![col("idx"), lit(BINS), lit(0i64)]),
+                    a("kql_ms_sum", ScalarValue::Int64(Some(0))),
+                    a("kql_ms_min", ScalarValue::Int64(Some(99))),
+                    a("kql_ms_max", ScalarValue::Int64(Some(-99))),
+                    a("kql_ms_dcount", ScalarValue::Int64(Some(0))),
+                    a("kql_ms_avg", ScalarValue::Float64(None)),
+                    a("kql_ms_variance", ScalarValue::Float64(Some(0.0))),
+                    udaf("kql_ms_percentile").call(vec![
+                        col("v"),
+                        lit(90.0),
+                        col("idx"),
+                        lit(BINS),
+                        lit(0i64),
+                    ]),
+                ],
+            )?
+            .build()?;
+        let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+        let mut seen = 0;
+        for batch in &out {
+            let key = batch.column(0).as_primitive::<Int64Type>().clone();
+            for row in 0..batch.num_rows() {
+                seen += 1;
+                let k = key.value(row);
+                let li = |c: usize| -> Vec<Option<i64>> {
+                    batch
+                        .column(c)
+                        .as_list::<i32>()
+                        .value(row)
+                        .as_primitive::<Int64Type>()
+                        .iter()
+                        .collect()
+                };
+                let lf = |c: usize| -> Vec<Option<f64>> {
+                    batch
+                        .column(c)
+                        .as_list::<i32>()
+                        .value(row)
+                        .as_primitive::<Float64Type>()
+                        .iter()
+                        .collect()
+                };
+                let (count, sum, min, max, dc, avg, var, pct) =
+                    (li(1), li(2), li(3), li(4), li(5), lf(6), lf(7), li(8));
+                for b in 0..BINS {
+                    let bi = b as usize;
+                    let ctx = format!("skip={skip} key={k} bin={b}");
+                    let (n, vs) = cells.get(&(k, b)).cloned().unwrap_or_default();
+                    assert_eq!(count[bi], Some(n as i64), "{ctx} count");
+                    if vs.is_empty() {
+                        assert_eq!(
+                            (sum[bi], min[bi], max[bi], dc[bi], avg[bi], var[bi]),
+                            (Some(0), Some(99), Some(-99), Some(0), None, Some(0.0)),
+                            "{ctx}"
+                        );
+                        continue;
+                    }
+                    let mut sorted = vs.clone();
+                    sorted.sort();
+                    let m = vs.len() as f64;
+                    let mean = vs.iter().sum::<i64>() as f64 / m;
+                    let variance = if vs.len() > 1 {
+                        vs.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / (m - 1.0)
+                    } else {
+                        0.0
+                    };
+                    let distinct: std::collections::HashSet<i64> = vs.iter().copied().collect();
+                    let rank = ((0.9 * m).ceil() as usize).clamp(1, vs.len()) - 1;
+                    assert_eq!(sum[bi], Some(vs.iter().sum()), "{ctx} sum");
+                    assert_eq!(min[bi], Some(sorted[0]), "{ctx} min");
+                    assert_eq!(max[bi], sorted.last().copied(), "{ctx} max");
+                    assert_eq!(dc[bi], Some(distinct.len() as i64), "{ctx} dcount");
+                    assert!((avg[bi].unwrap() - mean).abs() < 1e-9, "{ctx} avg");
+                    assert!(
+                        (var[bi].unwrap() - variance).abs() < 1e-9 * variance.max(1.0),
+                        "{ctx} variance"
+                    );
+                    assert_eq!(pct[bi], Some(sorted[rank]), "{ctx} percentile");
+                }
+            }
+        }
+        assert_eq!(seen, KEYS as usize, "skip={skip}");
+    }
+    Ok(())
+}
