@@ -912,12 +912,13 @@ impl GroupsAccumulator for MsGroups {
         let p = prepare(self.params.agg, self.params.class, values)?;
         let dynamic = self.counts_dyn();
         for (r, &g) in group_indices.iter().enumerate() {
-            if passes(opt_filter, r) {
-                if let Some(acc) = self.accs.get_mut(g) {
-                    acc.update_row(&p, r);
-                    if dynamic {
-                        self.dyn_items += 1;
-                    }
+            if !passes(opt_filter, r) {
+                continue;
+            }
+            if let Some(acc) = self.accs.get_mut(g) {
+                acc.update_row(&p, r);
+                if dynamic {
+                    self.dyn_items += 1;
                 }
             }
         }
