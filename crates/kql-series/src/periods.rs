@@ -46,6 +46,10 @@
 //!   periodogram is exactly zero outside the harmonics, rounding noise decides which zero
 //!   bins look like "peaks", so such inputs can differ from the prototype in extra
 //!   low-scoring periods.
+//! * On long noisy series, low-frequency noise peaks make the refinement step pick large
+//!   multiples of the true period (e.g. 336 = 14·24 for a 1000-point hourly series); such a
+//!   multiple is scored on fewer repetitions (only those ≤ n/2) and can outrank the
+//!   fundamental. The numpy prototype behaves the same; ADX's behaviour is unknown.
 //! * The periodogram is a plain O(n²) DFT (series are short: make-series output); a
 //!   100k-point series takes seconds.
 //! * The internal search used by `seasonality = -1` (range [4, n/2), best single period,

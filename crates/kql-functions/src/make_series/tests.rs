@@ -676,3 +676,67 @@ async fn all_aggregates_match_naive_computation() -> Result<()> {
     }
     Ok(())
 }
+
+/// Micro-benchmark (ignored; run with `cargo test -p kql-functions --release bench_ --
+/// --ignored --nocapture`, rows from env `MS_BENCH_ROWS`, default 1M): make-series count()
+/// and avg() into 10k series × 14 bins, 2 partitions.
+#[tokio::test]
+#[ignore]
+async fn bench_make_series_10k_series_14_bins() -> Result<()> {
+    let rows: usize = std::env::var("MS_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("key", DataType::Int64, false),
+        Field::new("idx", DataType::Int64, false),
+        Field::new("v", DataType::Float64, false),
+    ]));
+    let mut seed: u64 = 42;
+    let mut parts = vec![Vec::new(), Vec::new()];
+    let batch = 8192;
+    let mut done = 0;
+    while done < rows {
+        let n = batch.min(rows - done);
+        let mut k = Vec::with_capacity(n);
+        let mut i = Vec::with_capacity(n);
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            k.push((seed % 10_000) as i64);
+            i.push(((seed >> 20) % 14) as i64);
+            v.push((seed >> 40) as f64);
+        }
+        let b = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from(k)),
+                Arc::new(Int64Array::from(i)),
+                Arc::new(Float64Array::from(v)),
+            ],
+        )?;
+        parts[(done / batch) % 2].push(b);
+        done += n;
+    }
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(2));
+    ctx.register_table("b", Arc::new(MemTable::try_new(schema, parts)?))?;
+    let plan = LogicalPlanBuilder::from(ctx.table("b").await?.into_unoptimized_plan())
+        .aggregate(
+            vec![col("key")],
+            vec![
+                udaf("kql_ms_count").call(vec![col("idx"), lit(14i64), lit(0i64)]),
+                udaf("kql_ms_avg").call(vec![col("v"), col("idx"), lit(14i64), lit(0.0)]),
+            ],
+        )?
+        .build()?;
+    let t = std::time::Instant::now();
+    let out = ctx.execute_logical_plan(plan).await?.collect().await?;
+    let groups: usize = out.iter().map(|b| b.num_rows()).sum();
+    println!(
+        "make-series count+avg: {rows} rows -> {groups} series x 14 bins: {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
