@@ -17,7 +17,10 @@ pub(crate) fn learning_len(n: usize, test_points: i64) -> usize {
 /// values give 0. Not centred (the profile carries the series level).
 pub(crate) fn seasonal_profile(y: &[f64], period: usize, learn: usize) -> Vec<f64> {
     let train = &y[..learn.min(y.len())];
-    let prof: Vec<f64> = (0..period)
+    // phases ≥ n are never used (i % period == i when period ≥ n): don't allocate them
+    let period = period.max(1);
+    let phases = period.min(y.len());
+    let prof: Vec<f64> = (0..phases)
         .map(|ph| {
             let vals: Vec<f64> = train.iter().skip(ph).step_by(period).copied().collect();
             if vals.is_empty() { 0.0 } else { median(&vals) }

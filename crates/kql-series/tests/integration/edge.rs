@@ -127,6 +127,11 @@ fn unverified_defined_edge_behaviour() {
     .unwrap();
     assert_eq!(s[0], 0.0);
     assert_eq!(s[3], 0.0);
+    // a huge explicit period neither allocates nor panics: every phase has one value
+    let s = series_seasonal(&[1.0, 2.0, 3.0], i64::MAX, 0).unwrap();
+    assert_eq!(s, vec![1.0, 2.0, 3.0]);
+    let d = series_decompose(&[1.0, 2.0, 3.0], 1_000_000_000_000, "none", 0, 0.6).unwrap();
+    assert_eq!(d.seasonal, vec![1.0, 2.0, 3.0]);
     // fit_line: n = 1, constant, empty
     let f = series_fit_line(&[4.0]);
     assert_eq!(
