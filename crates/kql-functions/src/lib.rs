@@ -14,6 +14,8 @@ pub mod datetime;
 pub mod dynamic;
 pub mod ip;
 pub mod math;
+pub mod make_series;
+pub mod series;
 pub mod string;
 
 /// Every scalar UDF of this crate.
@@ -25,6 +27,7 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(ip::scalar_udfs());
     v.extend(math::scalar_udfs());
     v.extend(dynamic::scalar_udfs());
+    v.extend(series::scalar_udfs());
     v
 }
 
@@ -32,5 +35,6 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
 pub fn aggregate_udfs() -> Vec<Arc<AggregateUDF>> {
     let mut v = Vec::new();
     v.extend(aggregate::aggregate_udfs());
+    v.extend(make_series::aggregate_udfs());
     v
 }
