@@ -35,7 +35,12 @@ pub fn rows(rs: &ResultSet, flavor: Flavor) -> Vec<Vec<String>> {
 }
 
 /// Writes `rs` in `format`. `width` limits table width (None: no limit).
-pub fn write_result(out: &mut dyn Write, rs: &ResultSet, format: OutputFormat, width: Option<u16>) -> std::io::Result<()> {
+pub fn write_result(
+    out: &mut dyn Write,
+    rs: &ResultSet,
+    format: OutputFormat,
+    width: Option<u16>,
+) -> std::io::Result<()> {
     match format {
         OutputFormat::Table => {
             let mut t = Table::new();
@@ -63,9 +68,21 @@ pub fn write_result(out: &mut dyn Write, rs: &ResultSet, format: OutputFormat, w
                     s.to_string()
                 }
             };
-            writeln!(out, "{}", rs.columns.iter().map(|c| quote(&c.name)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                out,
+                "{}",
+                rs.columns
+                    .iter()
+                    .map(|c| quote(&c.name))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
             for r in rows(rs, Flavor::Display) {
-                writeln!(out, "{}", r.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","))?;
+                writeln!(
+                    out,
+                    "{}",
+                    r.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",")
+                )?;
             }
             Ok(())
         }
@@ -80,7 +97,11 @@ pub fn write_result(out: &mut dyn Write, rs: &ResultSet, format: OutputFormat, w
                     arr.push(serde_json::Value::Object(obj));
                 }
             }
-            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::Value::Array(arr)).unwrap_or_default())
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&serde_json::Value::Array(arr)).unwrap_or_default()
+            )
         }
     }
 }

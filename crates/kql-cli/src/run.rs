@@ -68,7 +68,10 @@ impl RuleMeta {
             query_period: text(get("queryPeriod")),
             query_frequency: text(get("queryFrequency")),
             trigger_operator: text(get("triggerOperator")),
-            trigger_threshold: get("triggerThreshold").and_then(|t| t.as_i64().or_else(|| t.as_str().and_then(|s| s.parse().ok()))),
+            trigger_threshold: get("triggerThreshold").and_then(|t| {
+                t.as_i64()
+                    .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+            }),
             ..RuleMeta::default()
         };
         if let Some(Value::Sequence(maps)) = get("entityMappings") {
@@ -119,7 +122,11 @@ pub fn run(args: &RunArgs) -> u8 {
     for w in &rf.warnings {
         eprintln!("warning[{}]: {}", w.code, w.message);
     }
-    let meta = rf.yaml.as_ref().map(RuleMeta::from_yaml).unwrap_or_default();
+    let meta = rf
+        .yaml
+        .as_ref()
+        .map(RuleMeta::from_yaml)
+        .unwrap_or_default();
     let mut notes = Vec::new();
     let mut session = match build_session(&args.session, &mut notes) {
         Ok(s) => s,
@@ -131,7 +138,9 @@ pub fn run(args: &RunArgs) -> u8 {
     for n in &notes {
         eprintln!("{n}");
     }
-    if !args.ignore_query_period && let Some(p) = &meta.query_period {
+    if !args.ignore_query_period
+        && let Some(p) = &meta.query_period
+    {
         match kql_syntax::literal::parse_timespan_text(p) {
             Some(ticks) => {
                 session.set_time_window(Some(ticks.saturating_mul(100)));
@@ -161,14 +170,22 @@ pub fn run(args: &RunArgs) -> u8 {
             return 1;
         }
     }
-    let Some(last) = out.results.last() else { return 0 };
+    let Some(last) = out.results.last() else {
+        return 0;
+    };
     // Rule checks.
     let cols: Vec<&str> = last.columns.iter().map(|c| c.name.as_str()).collect();
     let mut bad = false;
-    for (what, list) in [("entityMappings", &meta.entity_columns), ("customDetails", &meta.custom_columns)] {
+    for (what, list) in [
+        ("entityMappings", &meta.entity_columns),
+        ("customDetails", &meta.custom_columns),
+    ] {
         for c in list {
             if !cols.contains(&c.as_str()) {
-                eprintln!("error[KQL5006]: {what} refers to column `{c}`, which the query does not return (columns: {})", cols.join(", "));
+                eprintln!(
+                    "error[KQL5006]: {what} refers to column `{c}`, which the query does not return (columns: {})",
+                    cols.join(", ")
+                );
                 bad = true;
             }
         }

@@ -57,9 +57,14 @@ pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Sess
     let now_ns = match (&args.now, &data) {
         (Some(t), _) => Some(parse_now(t)?),
         (None, Some(d)) if d.join("now.txt").is_file() => {
-            let text = std::fs::read_to_string(d.join("now.txt")).map_err(|e| format!("{}: {e}", d.join("now.txt").display()))?;
+            let text = std::fs::read_to_string(d.join("now.txt"))
+                .map_err(|e| format!("{}: {e}", d.join("now.txt").display()))?;
             let ns = parse_now(text.trim())?;
-            notes.push(format!("now() pinned to {} (from {})", text.trim(), d.join("now.txt").display()));
+            notes.push(format!(
+                "now() pinned to {} (from {})",
+                text.trim(),
+                d.join("now.txt").display()
+            ));
             Some(ns)
         }
         _ => None,
@@ -87,7 +92,10 @@ pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Sess
     }
     for dir in &args.functions {
         let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "kql")).collect();
+        let mut files: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "kql"))
+            .collect();
         files.sort();
         for f in files {
             let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;

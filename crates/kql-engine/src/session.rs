@@ -484,9 +484,12 @@ impl Session {
             return Ok(rel);
         }
         let from = self.query_now.get().saturating_sub(window);
-        let pred = rel
-            .col_expr(i)
-            .gt_eq(lit(datafusion::common::ScalarValue::TimestampNanosecond(Some(from), Some("UTC".into()))));
+        let pred =
+            rel.col_expr(i)
+                .gt_eq(lit(datafusion::common::ScalarValue::TimestampNanosecond(
+                    Some(from),
+                    Some("UTC".into()),
+                )));
         let plan = datafusion::logical_expr::LogicalPlanBuilder::from(rel.plan.clone())
             .filter(pred)
             .and_then(|b| b.build())
@@ -545,15 +548,21 @@ impl Catalog for Session {
         let Some(entry) = self.tables.get(name) else {
             return Ok(None);
         };
-        if let Some(r) = entry.cache.borrow().as_ref() {
-            return Ok(Some(r.clone()));
-        }
-        let rel = match &entry.source {
-            TableSource::Parquet(p) => self.parquet_rel(name, p, entry.declared.as_ref())?,
-            TableSource::SchemaOnly(s) => schema_only_rel(s)?,
+        let cached = entry.cache.borrow().clone();
+        let rel = match cached {
+            Some(r) => r,
+            None => {
+                let rel = match &entry.source {
+                    TableSource::Parquet(p) => {
+                        self.parquet_rel(name, p, entry.declared.as_ref())?
+                    }
+                    TableSource::SchemaOnly(s) => schema_only_rel(s)?,
+                };
+                *entry.cache.borrow_mut() = Some(rel.clone());
+                rel
+            }
         };
-        *entry.cache.borrow_mut() = Some(rel.clone());
-        Ok(Some(rel))
+        Ok(Some(self.apply_time_window(rel)?))
     }
 
     fn table_names(&self) -> Vec<String> {
@@ -646,4 +655,3 @@ fn quote_ident(name: &str) -> String {
         format!("['{}']", name.replace('\'', "\\'"))
     }
 }
-

@@ -13,8 +13,8 @@ pub mod convert;
 pub mod datetime;
 pub mod dynamic;
 pub mod ip;
-pub mod math;
 pub mod make_series;
+pub mod math;
 pub mod series;
 pub mod string;
 

@@ -62,11 +62,12 @@ impl<'c> Planner<'c> {
     /// A planner over `catalog` with `options`.
     pub fn new(catalog: &'c dyn Catalog, options: PlannerOptions) -> Self {
         // DataFusion's built-ins first (`abs`, `exp`, `greatest`, ...), then the KQL UDFs.
-        let mut udfs: HashMap<String, Arc<ScalarUDF>> = datafusion::functions::all_default_functions()
-            .into_iter()
-            .chain(datafusion::functions_nested::all_default_nested_functions())
-            .map(|u| (u.name().to_string(), u))
-            .collect();
+        let mut udfs: HashMap<String, Arc<ScalarUDF>> =
+            datafusion::functions::all_default_functions()
+                .into_iter()
+                .chain(datafusion::functions_nested::all_default_nested_functions())
+                .map(|u| (u.name().to_string(), u))
+                .collect();
         udfs.extend(
             kql_functions::scalar_udfs()
                 .into_iter()

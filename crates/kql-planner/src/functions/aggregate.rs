@@ -326,7 +326,9 @@ impl<'c> Planner<'c> {
                 let udaf_name = match (name, json) {
                     ("make_set" | "make_set_if", false) => "kql_make_set",
                     ("make_set" | "make_set_if", true) => "kql_make_set_dynamic",
-                    ("make_list_with_nulls" | "make_set_with_nulls", _) => "kql_make_list_with_nulls",
+                    ("make_list_with_nulls" | "make_set_with_nulls", _) => {
+                        "kql_make_list_with_nulls"
+                    }
                     (_, false) => "kql_make_list",
                     (_, true) => "kql_make_list_dynamic",
                 };
@@ -503,7 +505,10 @@ impl<'c> Planner<'c> {
         let mut fields = vec![(key_name.clone(), key.clone())];
         fields.extend(self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?);
         // kql_arg_max returns Struct{c0: key, c1: ret1, ...} from one row.
-        let udaf = self.udaf(if max { "kql_arg_max" } else { "kql_arg_min" }, site.name_span)?;
+        let udaf = self.udaf(
+            if max { "kql_arg_max" } else { "kql_arg_min" },
+            site.name_span,
+        )?;
         let e = udaf.call(fields.iter().map(|(_, t)| t.expr.clone()).collect());
         Ok(LoweredAgg {
             aggs: vec![e],

@@ -76,7 +76,9 @@ pub(crate) const UNSUPPORTED: &[&str] = &[
     "todecimal",
     "column_names_of",
     // strings extras
-    "has_ipv4_prefix_any", "parse_user_agent", "array_split",
+    "has_ipv4_prefix_any",
+    "parse_user_agent",
+    "array_split",
     "parse_version",
     "parse_xml",
     "parse_csv",

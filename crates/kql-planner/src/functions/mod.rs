@@ -10,6 +10,7 @@
 
 pub(crate) mod aggregate;
 mod known;
+mod series;
 mod special;
 
 use crate::error::{self, PResult, err};
@@ -45,6 +46,9 @@ pub(crate) enum FnDef {
 
 /// Looks up a KQL function name.
 pub(crate) fn lookup(name: &str) -> Option<FnDef> {
+    if name.starts_with("series_") && KQL_UDF_NAMES.contains(&format!("kql_{name}")) {
+        return Some(FnDef::Scalar(series::lower_series));
+    }
     if let Some(b) = special::lookup(name) {
         return Some(FnDef::Scalar(b));
     }
@@ -59,6 +63,15 @@ pub(crate) fn lookup(name: &str) -> Option<FnDef> {
     }
     None
 }
+
+/// Names of every scalar UDF of kql-functions (computed once).
+static KQL_UDF_NAMES: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        kql_functions::scalar_udfs()
+            .iter()
+            .map(|u| u.name().to_string())
+            .collect()
+    });
 
 /// Every function name the registry knows (for suggestions).
 pub(crate) fn known_names() -> Vec<&'static str> {
