@@ -82,8 +82,14 @@ impl RuleFile {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        let is_doc = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("txt"));
         if is_yaml {
             Self::from_yaml_text(path, text)
+        } else if is_doc {
+            Self::from_document(path, text)
         } else {
             let origin = Some(QueryOrigin {
                 first_line: 0,
@@ -98,6 +104,60 @@ impl RuleFile {
                 warnings: Vec::new(),
             })
         }
+    }
+
+    /// A Markdown/text document: the `query:` of its YAML front matter, else its first
+    /// ```` ```kusto ```` (or ```` ```kql ````) fenced block — how Sentinel content pages
+    /// publish queries.
+    pub fn from_document(path: &Path, text: String) -> Result<RuleFile, Diagnostic> {
+        // YAML front matter (`---` ... `---`) holding a rule: use its `query:` field.
+        if let Some(rest) = text
+            .strip_prefix("---\n")
+            .or_else(|| text.strip_prefix("---\r\n"))
+        {
+            let end = rest.find("\n---").unwrap_or(rest.len());
+            if let Ok(rf) = Self::from_yaml_text(path, rest[..end].to_string()) {
+                return Ok(RuleFile {
+                    text,
+                    origin: None,
+                    ..rf
+                });
+            }
+        }
+        let mut offset = 0;
+        let mut start: Option<(usize, usize)> = None; // (byte offset of body, 0-based line)
+        for (lineno, line) in text.split_inclusive('\n').enumerate() {
+            let t = line.trim();
+            match start {
+                None => {
+                    let lang = t.strip_prefix("```").map(|l| l.trim().to_ascii_lowercase());
+                    if matches!(lang.as_deref(), Some("kusto" | "kql")) {
+                        start = Some((offset + line.len(), lineno + 1));
+                    }
+                }
+                Some((body, first_line)) if t.starts_with("```") => {
+                    let query = text[body..offset].trim_end().to_string();
+                    return Ok(RuleFile {
+                        path: path.to_path_buf(),
+                        query,
+                        text: text.clone(),
+                        origin: Some(QueryOrigin {
+                            first_line,
+                            indent: 0,
+                        }),
+                        yaml: None,
+                        warnings: Vec::new(),
+                    });
+                }
+                Some(_) => {}
+            }
+            offset += line.len();
+        }
+        Err(Diagnostic::error(
+            codes::NO_QUERY,
+            format!("`{}` has no ```kusto fenced query block", path.display()),
+            0..0,
+        ))
     }
 
     /// Extracts the query from YAML text.

@@ -21,6 +21,8 @@ pub struct TableSchema {
 pub struct FunctionSchema {
     /// Function name.
     pub name: String,
+    /// Parameter names (their declared types are unreliable in Sentinel's files).
+    pub params: Vec<String>,
     /// Output columns.
     pub columns: Vec<(String, KqlType)>,
 }
@@ -75,8 +77,16 @@ pub fn parse_function_schema(text: &str, origin: &str) -> Result<FunctionSchema,
     let name = get(&v, "FunctionName")
         .and_then(Value::as_str)
         .ok_or_else(|| format!("{origin}: no FunctionName"))?;
+    let params = match get(&v, "FunctionParameters") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|p| get(p, "Name").and_then(Value::as_str).map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(FunctionSchema {
         name: name.to_string(),
+        params,
         columns: columns(get(&v, "FunctionResultColumns"), origin)?,
     })
 }
@@ -105,7 +115,22 @@ pub fn read_schema_dir(dir: &Path) -> (Vec<TableSchema>, Vec<FunctionSchema>, Ve
                     Err(e) => errors.push(e),
                 },
                 Ok(text) => match parse_table_schema(&text, &origin) {
-                    Ok(t) => tables.push(t),
+                    Ok(t) => {
+                        // Some files declare a wrong name (a copy/paste bug:
+                        // ThreatIntelligenceIndicator.json says Malware_data_CL); the file
+                        // name is the table's name too.
+                        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                        if !stem.is_empty()
+                            && stem != t.name
+                            && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        {
+                            tables.push(TableSchema {
+                                name: stem.to_string(),
+                                columns: t.columns.clone(),
+                            });
+                        }
+                        tables.push(t);
+                    }
                     Err(e) => errors.push(e),
                 },
             }

@@ -252,9 +252,16 @@ impl Session {
             .iter()
             .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
             .collect();
+        // Parameters are accepted as dynamic values (their declared types are unreliable).
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| format!("{}:dynamic=dynamic(null)", quote_ident(p)))
+            .collect();
         let text = format!(
-            "let {} = () {{ datatable({})[] }};",
+            "let {} = ({}) {{ datatable({})[] }};",
             quote_ident(&f.name),
+            params.join(", "),
             cols.join(", ")
         );
         let _ = self.add_functions(&text, &format!("schema:{}", f.name));

@@ -59,14 +59,19 @@ impl KqlType {
     /// Parses a KQL type name or a Sentinel schema type name (`String`, `DateTime`, `Int`,
     /// `Long`, `Double`, `Real`, `Boolean`, `Bool`, `Dynamic`, `Guid`, `TimeSpan`, any case).
     pub fn parse(name: &str) -> Option<KqlType> {
-        let lower = name.trim().to_ascii_lowercase();
+        let lower = name
+            .trim()
+            .trim_end_matches([',', ';'])
+            .trim()
+            .to_ascii_lowercase();
         Some(match lower.as_str() {
             "bool" | "boolean" => KqlType::Bool,
-            "int" | "int32" => KqlType::Int,
-            "long" | "int64" => KqlType::Long,
+            // Spellings seen in Sentinel's schema files.
+            "int" | "int32" | "integer" | "sbyte" | "byte" | "int16" | "short" => KqlType::Int,
+            "long" | "int64" | "bigint" => KqlType::Long,
             "real" | "double" | "float" => KqlType::Real,
             "decimal" => KqlType::Decimal,
-            "datetime" | "date" => KqlType::DateTime,
+            "datetime" | "date" | "date/time" | "timestamp" => KqlType::DateTime,
             "timespan" | "time" => KqlType::TimeSpan,
             "string" => KqlType::String,
             "guid" | "uniqueid" => KqlType::Guid,

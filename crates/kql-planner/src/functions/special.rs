@@ -130,6 +130,29 @@ fn unify(
         });
     }
     let ty = ty.unwrap_or_else(|| vals.first().map_or(KqlType::Dynamic, |v| v.ty));
+    // Dynamic values in different physical forms (JSON text vs typed list) meet as JSON.
+    let vals = if ty == KqlType::Dynamic {
+        let forms: Vec<_> = vals
+            .iter()
+            .map(|v| p.dtype(&v.expr, ctx.rel, site.span))
+            .collect::<PResult<_>>()?;
+        if forms.windows(2).all(|w| w[0] == w[1]) {
+            vals
+        } else {
+            vals.into_iter()
+                .map(|v| {
+                    let v = if v.ty == KqlType::Dynamic {
+                        v
+                    } else {
+                        p.to_dynamic(ctx, v, site.span)?
+                    };
+                    p.dyn_json(ctx, v, site.span)
+                })
+                .collect::<PResult<Vec<_>>>()?
+        }
+    } else {
+        vals
+    };
     let out = vals
         .into_iter()
         .map(|v| {
