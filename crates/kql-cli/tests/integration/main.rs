@@ -1,5 +1,7 @@
 //! The `kql` binary end to end: `kql check --syntax-only` in both formats and exit codes.
 
+mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
