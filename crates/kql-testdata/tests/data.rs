@@ -48,7 +48,9 @@ fn committed_testdata_is_regenerated_byte_for_byte() {
 #[test]
 fn parquet_files_carry_kql_types() {
     for (table, cols) in TABLES {
-        let path = repo_root().join("testdata").join(format!("{table}.parquet"));
+        let path = repo_root()
+            .join("testdata")
+            .join(format!("{table}.parquet"));
         let file = std::fs::File::open(&path).expect("open parquet");
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).expect("parquet reader");
         let meta = builder.metadata().clone();
@@ -70,7 +72,11 @@ fn parquet_files_carry_kql_types() {
                 "{table}.{name}: kql_type"
             );
         }
-        let rows: usize = builder.build().expect("reader").map(|b| b.expect("batch").num_rows()).sum();
+        let rows: usize = builder
+            .build()
+            .expect("reader")
+            .map(|b| b.expect("batch").num_rows())
+            .sum();
         assert!(rows > 0, "{table}: no rows");
     }
 }
@@ -80,7 +86,11 @@ fn parquet_files_carry_kql_types() {
 fn columns_match_the_sentinel_schemas() {
     let dir = repo_root().join("../shared/sentinel/schemas");
     if !dir.is_dir() {
-        assert!(std::env::var_os("CI").is_none(), "{} missing under CI", dir.display());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} missing under CI",
+            dir.display()
+        );
         eprintln!("notice: {} not found; skipping", dir.display());
         return;
     }
@@ -92,12 +102,18 @@ fn columns_match_the_sentinel_schemas() {
             .iter()
             .map(|p| {
                 let ty = p["Type"].as_str().unwrap_or_default().to_ascii_lowercase();
-                let ty = if ty == "boolean" { "bool".to_string() } else { ty };
+                let ty = if ty == "boolean" {
+                    "bool".to_string()
+                } else {
+                    ty
+                };
                 (p["Name"].as_str().unwrap_or_default().to_string(), ty)
             })
             .collect();
-        let have: Vec<(String, String)> =
-            cols.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let have: Vec<(String, String)> = cols
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         assert_eq!(have, want, "{table}");
     }
 }
@@ -135,7 +151,11 @@ fn series_match_the_scored_expectations() {
         let bin = t.div_euclid(SLOT) * SLOT;
         let day = (t - day_start(0)).div_euclid(DAY);
         // bin(TimeGenerated, 10m) stays in the event's day bin (make-series runs on it).
-        assert_eq!((bin - day_start(0)).div_euclid(DAY), day, "10-minute bin crosses a day edge");
+        assert_eq!(
+            (bin - day_start(0)).div_euclid(DAY),
+            day,
+            "10-minute bin crosses a day edge"
+        );
         let key = (
             text_of(r, "DstPortNumber"),
             text_of(r, "NetworkProtocol"),
@@ -153,8 +173,15 @@ fn series_match_the_scored_expectations() {
     let mut seen = 0;
     for line in expected.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let key = (f[0].to_string(), f[1].to_string(), f[2].to_string(), f[3].to_string());
-        let days = acc.get(&key).unwrap_or_else(|| panic!("{key:?}: no rows generated"));
+        let key = (
+            f[0].to_string(),
+            f[1].to_string(),
+            f[2].to_string(),
+            f[3].to_string(),
+        );
+        let days = acc
+            .get(&key)
+            .unwrap_or_else(|| panic!("{key:?}: no rows generated"));
         for d in 10..14 {
             let (events, bins) = days.get(&d).cloned().unwrap_or_default();
             let want_events: u64 = f[4 + (d - 10) as usize].parse().expect("events");
@@ -164,7 +191,11 @@ fn series_match_the_scored_expectations() {
         }
         seen += 1;
     }
-    assert_eq!(seen, network::series().expect("spec").len(), "every spec series is scored");
+    assert_eq!(
+        seen,
+        network::series().expect("spec").len(),
+        "every spec series is scored"
+    );
 }
 
 /// Only the planted `late` events fall in the last 5 minutes: eps = 3 / 300 = 0, so the
@@ -172,8 +203,14 @@ fn series_match_the_scored_expectations() {
 #[test]
 fn eps_selects_the_four_day_branch() {
     let rows = network::rows().expect("rows");
-    let recent = rows.iter().filter(|r| time_of(r) > NOW_NS - 5 * MIN).count();
+    let recent = rows
+        .iter()
+        .filter(|r| time_of(r) > NOW_NS - 5 * MIN)
+        .count();
     assert_eq!(recent, 3);
     assert!(recent / 300 <= 500);
-    assert!(rows.iter().all(|r| time_of(r) < NOW_NS), "no event at or after now");
+    assert!(
+        rows.iter().all(|r| time_of(r) < NOW_NS),
+        "no event at or after now"
+    );
 }
