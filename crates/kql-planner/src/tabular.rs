@@ -377,7 +377,7 @@ impl<'c> Planner<'c> {
             .map(|c| Col::new(c.name.name.clone(), KqlType::from(c.ty.node)))
             .collect();
         self.check_unique(&cols, span)?;
-        if values.len() % cols.len() != 0 {
+        if !values.len().is_multiple_of(cols.len()) {
             return Err(err(
                 error::BAD_ARGUMENTS,
                 format!(
@@ -597,7 +597,7 @@ impl<'c> Planner<'c> {
                 let n = ((b - a) / st).floor();
                 if n < 0.0 { 0 } else { n as i64 + 1 }
             }
-            (_, _, Some(st)) if st == 0.0 => {
+            (_, _, Some(0.0)) => {
                 return Err(err(
                     error::BAD_VALUE,
                     "range step must not be zero",

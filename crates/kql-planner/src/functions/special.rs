@@ -192,7 +192,7 @@ fn iff(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
 
 fn case(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     let n = site.args.len();
-    if n < 3 || n % 2 == 0 {
+    if n < 3 || n.is_multiple_of(2) {
         return Err(err(
             error::BAD_ARGUMENTS,
             "case() takes pairs of (predicate, value) followed by an else value",
@@ -538,7 +538,7 @@ fn pack_array(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
 
 /// `bag_pack(k1, v1, k2, v2, ...)`: keys are strings, values become dynamic.
 fn bag_pack(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
-    if site.args.len() % 2 != 0 {
+    if !site.args.len().is_multiple_of(2) {
         return Err(err(
             error::BAD_ARGUMENTS,
             format!("`{}` takes key/value pairs", site.name),
