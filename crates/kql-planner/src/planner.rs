@@ -25,6 +25,10 @@ pub struct PlannerOptions {
     pub now_ns: i64,
     /// Maximum nesting depth while planning (pipelines, calls, function inlining).
     pub max_depth: usize,
+    /// Planning for `kql check` only (the plan will not run): sources that cannot be read
+    /// locally (`externaldata`) become empty tables of their declared schema instead of
+    /// failing.
+    pub check_only: bool,
 }
 
 impl Default for PlannerOptions {
@@ -32,6 +36,7 @@ impl Default for PlannerOptions {
         PlannerOptions {
             now_ns: 0,
             max_depth: 200,
+            check_only: false,
         }
     }
 }

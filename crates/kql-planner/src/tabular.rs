@@ -499,10 +499,24 @@ impl<'c> Planner<'c> {
             }
             OperatorKind::Search { .. } => Err(error::not_supported("search", &op.span)),
             OperatorKind::Find { .. } => Err(error::not_supported("find", &op.span)),
-            OperatorKind::ExternalData { .. } => Err(error::not_supported(
-                "externaldata (this engine reads local Parquet only)",
-                &op.span,
-            )),
+            OperatorKind::ExternalData { columns, .. } => {
+                if !self.options.check_only {
+                    return Err(error::not_supported(
+                        "externaldata (this engine reads local Parquet only; load the file as a table instead)",
+                        &op.span,
+                    ));
+                }
+                self.warn(kql_syntax::Diagnostic::warning(
+                    error::NOT_SUPPORTED,
+                    "externaldata is planned as an empty table (it cannot be run)",
+                    op.span.clone(),
+                ));
+                let cols: Vec<Col> = columns
+                    .iter()
+                    .map(|c| Col::new(c.name.name.clone(), KqlType::from(c.ty.node)))
+                    .collect();
+                self.values_rel(cols, vec![], &op.span)
+            }
             _ => Err(err(
                 error::WRONG_KIND,
                 "this operator needs an input table (write `T | ...`)",

@@ -67,7 +67,22 @@ pub(crate) const NAMES: &[&str] = &[
 
 /// True for aggregation function names.
 pub(crate) fn is_aggregate(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || canonical(name) != name
+}
+
+/// Deprecated aggregation names and their current spelling.
+pub(crate) fn canonical(name: &str) -> &str {
+    match name {
+        "makeset" => "make_set",
+        "makelist" => "make_list",
+        "makeset_if" | "makesetif" => "make_set_if",
+        "makelist_if" | "makelistif" => "make_list_if",
+        "make_dictionary" | "makebag" => "make_bag",
+        "argmax" => "arg_max",
+        "argmin" => "arg_min",
+        "percentilesw_array" => "percentilesw",
+        other => other,
+    }
 }
 
 /// One output column of an aggregation.
@@ -191,7 +206,7 @@ impl<'c> Planner<'c> {
         let first_name = args.first().map(|e| arg_name(e)).unwrap_or_default();
         let n = args.len();
         let check = |min: usize, max: usize| super::arity(site, min, max);
-        let name = site.name;
+        let name = canonical(site.name);
         Ok(match name {
             "count" => {
                 check(0, 1)?;

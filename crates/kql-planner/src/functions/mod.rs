@@ -12,6 +12,7 @@ pub(crate) mod aggregate;
 mod known;
 mod series;
 mod special;
+mod window;
 
 use crate::error::{self, PResult, err};
 use crate::expr::{ExprCtx, Typed};
@@ -52,6 +53,9 @@ pub(crate) fn lookup(name: &str) -> Option<FnDef> {
     if let Some(b) = special::lookup(name) {
         return Some(FnDef::Scalar(b));
     }
+    if let Some(b) = window::lookup(name) {
+        return Some(FnDef::Scalar(b));
+    }
     if simple(name).is_some() {
         return Some(FnDef::Scalar(lower_simple));
     }
@@ -77,6 +81,7 @@ static KQL_UDF_NAMES: std::sync::LazyLock<std::collections::HashSet<String>> =
 pub(crate) fn known_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = SIMPLE.iter().map(|s| s.kql).collect();
     v.extend(special::NAMES);
+    v.extend(window::NAMES);
     v.extend(aggregate::NAMES);
     v.extend(known::UNSUPPORTED);
     v

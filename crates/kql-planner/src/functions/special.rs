@@ -86,6 +86,11 @@ pub(crate) fn lookup(name: &str) -> Option<Builder> {
         "min_of" => |p, c, s| extremum(p, c, s, false),
         "hash" => hash,
         "materialize" => materialize_scalar,
+        "new_guid" => |p, _c, s| {
+            arity(s, 0, 0)?;
+            let udf = p.udf("uuid", s.name_span)?;
+            Ok(Typed::new(udf.call(vec![]), KqlType::Guid))
+        },
         _ => return None,
     })
 }
@@ -390,11 +395,17 @@ fn column_ifexists(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed
     let name = match &args[0].node {
         ExprKind::Literal(Literal::String(s)) => s.clone(),
         _ => {
-            return Err(err(
-                error::NOT_CONSTANT,
-                "the first argument of column_ifexists() must be a string literal",
-                &args[0].span,
-            ));
+            let t = p.lower_expr(&ctx.value(), args[0])?;
+            match p.const_eval(&t.expr) {
+                Some(datafusion::common::ScalarValue::Utf8(Some(s))) => s,
+                _ => {
+                    return Err(err(
+                        error::NOT_CONSTANT,
+                        "the first argument of column_ifexists() must be a constant string",
+                        &args[0].span,
+                    ));
+                }
+            }
         }
     };
     if let Some(i) = ctx.rel.index_of(&name) {

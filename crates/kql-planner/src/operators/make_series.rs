@@ -108,6 +108,14 @@ impl<'c> Planner<'c> {
                 }
             })
         };
+        let (fv, tv) = if fv.is_null() || tv.is_null() {
+            // Null bounds (e.g. a toscalar over no rows): an empty range, so no bins and
+            // no rows.
+            let z = ScalarValue::new_zero(&fv.data_type()).map_err(|e| error::df_err(e, span))?;
+            (z.clone(), z)
+        } else {
+            (fv, tv)
+        };
         let (a, b, s) = (
             num(&fv, &from.span)?,
             num(&tv, &to.span)?,

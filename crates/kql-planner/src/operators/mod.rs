@@ -1,7 +1,7 @@
 //! Tabular operator lowerings, one file per operator family. Each is an `impl Planner`
 //! block; [`Planner::plan_operator`] dispatches.
 
-mod extend;
+pub(crate) mod extend;
 mod join;
 mod make_series;
 mod misc;
@@ -47,7 +47,12 @@ impl<'c> Planner<'c> {
             OperatorKind::Take(n) => self.plan_take(scope, rel, n, span),
             OperatorKind::Top { n, by } => self.plan_top(scope, rel, n, by, span),
             OperatorKind::Sort(keys) => self.plan_sort(scope, rel, keys, span),
-            OperatorKind::Serialize(items) => self.plan_extend(scope, rel, items, span),
+            OperatorKind::Serialize(items) => {
+                // Serialized: the current order (known keys, or an unspecified one).
+                let order = rel.order.clone().or(Some(vec![]));
+                let rel = rel.with_order(order);
+                self.plan_extend(scope, rel, items, span)
+            }
             OperatorKind::Union { params, legs } => {
                 self.plan_union(scope, Some(rel), params, legs, span)
             }
@@ -133,12 +138,13 @@ impl<'c> Planner<'c> {
         ctx.filter = true;
         let p = self.lower_expr(&ctx, pred)?;
         self.require_bool(&p, &pred.span, "the where predicate")?;
+        let order = rel.order.clone();
         let plan = LogicalPlanBuilder::from(rel.plan.clone())
             .filter(p.expr)
             .at(span)?
             .build()
             .at(span)?;
-        Ok(Rel::new(plan, rel.columns))
+        Ok(Rel::new(plan, rel.columns).with_order(order))
     }
 }
 

@@ -72,7 +72,7 @@ impl<'c> Planner<'c> {
             }
         }
         let keep: Vec<usize> = (0..rel.columns.len()).filter(|&i| !drop[i]).collect();
-        rel.select(&keep).at(span)
+        self.select_keeping_order(&rel, &keep, span)
     }
 
     /// `project-keep pattern, ...`: the matching columns in their original order.
@@ -89,7 +89,7 @@ impl<'c> Planner<'c> {
             }
         }
         let idx: Vec<usize> = (0..rel.columns.len()).filter(|&i| keep[i]).collect();
-        rel.select(&idx).at(span)
+        self.select_keeping_order(&rel, &idx, span)
     }
 
     /// `project-rename new = old, ...`: renames in place.
@@ -120,7 +120,9 @@ impl<'c> Planner<'c> {
         let exprs = (0..cols.len())
             .map(|i| rel.col_expr(i).alias(&cols[i].name))
             .collect();
-        rel.project(exprs, cols).at(span)
+        let from: Vec<Option<usize>> = (0..cols.len()).map(Some).collect();
+        let next = rel.project(exprs, cols).at(span)?;
+        Ok(rel.carry_order(next, &from))
     }
 
     /// `project-reorder pattern [asc|desc], ...`: the listed columns first (pattern matches
@@ -154,6 +156,13 @@ impl<'c> Planner<'c> {
                 order.push(i);
             }
         }
-        rel.select(&order).at(span)
+        self.select_keeping_order(&rel, &order, span)
+    }
+
+    /// `rel.select(indices)`, keeping the row order when its key columns survive.
+    fn select_keeping_order(&self, rel: &Rel, indices: &[usize], span: &Span) -> PResult<Rel> {
+        let next = rel.select(indices).at(span)?;
+        let from: Vec<Option<usize>> = indices.iter().map(|&i| Some(i)).collect();
+        Ok(rel.carry_order(next, &from))
     }
 }
