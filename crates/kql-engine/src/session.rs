@@ -384,7 +384,11 @@ impl Session {
         self.plan_with(text, true)
     }
 
-    fn plan_with(&self, text: &str, check_only: bool) -> Result<kql_planner::PlannedQuery, Diagnostic> {
+    fn plan_with(
+        &self,
+        text: &str,
+        check_only: bool,
+    ) -> Result<kql_planner::PlannedQuery, Diagnostic> {
         let query = kql_syntax::parse_query(text)?;
         self.query_now.set(self.now_for_query());
         let planner = kql_planner::Planner::new(

@@ -293,6 +293,20 @@ impl<'c> Planner<'c> {
                 };
                 return match self.catalog.watchlist(&alias) {
                     Ok(Some(rel)) => Ok(rel),
+                    // `kql check` without the watchlist: its standard columns only.
+                    Ok(None) if self.options.check_only => {
+                        self.warn(kql_syntax::Diagnostic::warning(
+                            UNKNOWN_TABLE,
+                            format!("watchlist `{alias}` is not available; planned with its standard columns only"),
+                            args[0].value.span.clone(),
+                        ));
+                        let cols = vec![
+                            Col::new("_DTItemId", KqlType::String),
+                            Col::new("LastUpdatedTimeUTC", KqlType::DateTime),
+                            Col::new("SearchKey", KqlType::String),
+                        ];
+                        self.values_rel(cols, vec![], span)
+                    }
                     Ok(None) => Err(err(
                         UNKNOWN_TABLE,
                         format!(

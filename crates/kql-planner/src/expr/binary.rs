@@ -132,12 +132,14 @@ impl<'c> Planner<'c> {
                     Ok((l, r))
                 }
                 // `BoolColumn == 0`: a bool compares as 0/1.
-                None if a == KqlType::Bool && b.is_numeric() => {
-                    Ok((Typed::new(cast(l.expr, DataType::Int64), KqlType::Long), self.promote(r, KqlType::Long)))
-                }
-                None if b == KqlType::Bool && a.is_numeric() => {
-                    Ok((self.promote(l, KqlType::Long), Typed::new(cast(r.expr, DataType::Int64), KqlType::Long)))
-                }
+                None if a == KqlType::Bool && b.is_numeric() => Ok((
+                    Typed::new(cast(l.expr, DataType::Int64), KqlType::Long),
+                    self.promote(r, KqlType::Long),
+                )),
+                None if b == KqlType::Bool && a.is_numeric() => Ok((
+                    self.promote(l, KqlType::Long),
+                    Typed::new(cast(r.expr, DataType::Int64), KqlType::Long),
+                )),
                 None => Err(err(
                     error::TYPE_MISMATCH,
                     format!("cannot compare values of types {a} and {b}"),

@@ -140,7 +140,8 @@ simple! {
     "strrep" => "kql_strrep" ("sl?s") -> T(K::String);
     "strcmp" => "kql_strcmp" ("ss") -> T(K::Long);
     "split" => "kql_split" ("ss?l") -> T(K::Dynamic);
-    "extract_all" => "kql_extract_all" ("ss") -> T(K::Dynamic);
+    "extract_all" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
+    "extractall" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
     "url_encode" => "kql_url_encode" ("s") -> T(K::String);
     "url_decode" => "kql_url_decode" ("s") -> T(K::String);
     "base64_encode_tostring" => "kql_base64_encode_tostring" ("s") -> T(K::String);

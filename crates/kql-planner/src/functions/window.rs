@@ -19,7 +19,12 @@ use datafusion::logical_expr::{
 
 /// Names handled here.
 pub(crate) const NAMES: &[&str] = &[
-    "prev", "next", "row_number", "row_cumsum", "row_rank_dense", "row_rank_min",
+    "prev",
+    "next",
+    "row_number",
+    "row_cumsum",
+    "row_rank_dense",
+    "row_rank_min",
 ];
 
 /// The builder for `name`, if it is a window function.
@@ -51,7 +56,11 @@ fn order(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Vec<SortExpr>> 
     keys.iter()
         .map(|k| match ctx.rel.col_expr_by_name(&k.column) {
             Some(e) => Ok(SortExpr::new(e, k.asc, k.nulls_first)),
-            None => Err(err(error::INTERNAL, "internal planner error: lost sort key", site.span)),
+            None => Err(err(
+                error::INTERNAL,
+                "internal planner error: lost sort key",
+                site.span,
+            )),
         })
         .collect()
 }
@@ -74,7 +83,13 @@ fn shift(p: &Planner, ctx: &ExprCtx, site: &CallSite, forward: bool) -> PResult<
             match p.const_eval(&t.expr) {
                 Some(ScalarValue::Int64(Some(n))) => n,
                 Some(ScalarValue::Int32(Some(n))) => n as i64,
-                _ => return Err(err(error::NOT_CONSTANT, "the offset must be a constant integer", &a.span)),
+                _ => {
+                    return Err(err(
+                        error::NOT_CONSTANT,
+                        "the offset must be a constant integer",
+                        &a.span,
+                    ));
+                }
             }
         }
         None => 1,
@@ -83,7 +98,11 @@ fn shift(p: &Planner, ctx: &ExprCtx, site: &CallSite, forward: bool) -> PResult<
         Some(a) => {
             let t = p.lower_expr(&vctx, a)?;
             let v = p.const_eval(&t.expr).ok_or_else(|| {
-                err(error::NOT_CONSTANT, "the default must be a constant", &a.span)
+                err(
+                    error::NOT_CONSTANT,
+                    "the default must be a constant",
+                    &a.span,
+                )
             })?;
             let dt = p.dtype(&x.expr, ctx.rel, site.span)?;
             Some(v.cast_to(&dt).map_err(|e| error::df_err(e, &a.span))?)
@@ -121,9 +140,17 @@ fn cumsum(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     arity(site, 1, 1)?;
     let x = p.lower_expr(&ctx.value(), positional(site)?[0])?;
     if !x.ty.is_numeric() {
-        return Err(err(error::TYPE_MISMATCH, "row_cumsum needs a number", site.span));
+        return Err(err(
+            error::TYPE_MISMATCH,
+            "row_cumsum needs a number",
+            site.span,
+        ));
     }
-    let ty = if x.ty == KqlType::Real { KqlType::Real } else { KqlType::Long };
+    let ty = if x.ty == KqlType::Real {
+        KqlType::Real
+    } else {
+        KqlType::Long
+    };
     let x = p.promote(x, ty);
     let order = order(p, ctx, site)?;
     let wf = WindowFunction {
@@ -161,5 +188,8 @@ fn ranking(p: &Planner, ctx: &ExprCtx, site: &CallSite, dense: bool) -> PResult<
     let _ = order(p, ctx, site)?;
     let by = vec![SortExpr::new(x.expr, true, true)];
     let e = if dense { dense_rank() } else { rank() };
-    Ok(Typed::new(cast(finish(e, by, site)?, KqlType::Long.arrow()), KqlType::Long))
+    Ok(Typed::new(
+        cast(finish(e, by, site)?, KqlType::Long.arrow()),
+        KqlType::Long,
+    ))
 }

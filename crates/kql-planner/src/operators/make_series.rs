@@ -7,7 +7,7 @@
 
 use crate::error::{self, DfResultExt, PResult, err};
 use crate::functions::aggregate::arg_name;
-use crate::naming::{inferred_name, next_column_name};
+use crate::naming::inferred_name;
 use crate::planner::Planner;
 use crate::rel::{Col, Rel};
 use crate::scope::Scope;
@@ -236,7 +236,8 @@ impl<'c> Planner<'c> {
             let taken: Vec<String> = key_cols.iter().map(|c| c.name.clone()).collect();
             let name = match k.names.first() {
                 Some(n) => n.name.clone(),
-                None => inferred_name(&k.expr).unwrap_or_else(|| next_column_name(&taken)),
+                None => inferred_name(&k.expr)
+                    .unwrap_or_else(|| self.default_column_name(&taken, scope)),
             };
             group_exprs.push(t.expr.alias(&name));
             key_cols.push(Col::new(name, t.ty));

@@ -98,11 +98,20 @@ impl<'c> Planner<'c> {
     ) -> PResult<Rel> {
         let (name, args) = match &call.node {
             ExprKind::Call { name, args } => (name.name.clone(), args),
-            _ => return Err(err(error::BAD_ARGUMENTS, "evaluate needs a plugin call", &call.span)),
+            _ => {
+                return Err(err(
+                    error::BAD_ARGUMENTS,
+                    "evaluate needs a plugin call",
+                    &call.span,
+                ));
+            }
         };
         match name.as_str() {
             "bag_unpack" => self.plan_bag_unpack(scope, rel, args, span),
-            _ => Err(error::not_supported(format!("evaluate plugin `{name}`"), span)),
+            _ => Err(error::not_supported(
+                format!("evaluate plugin `{name}`"),
+                span,
+            )),
         }
     }
 
@@ -110,15 +119,33 @@ impl<'c> Planner<'c> {
     /// each top-level slot of the bags becomes a column (sorted by name), typed by its
     /// values when they all share one type, else dynamic. The output schema depends on
     /// the data, so the input is executed once at plan time to find the slots.
-    fn plan_bag_unpack(&self, scope: &Rc<Scope>, rel: Rel, args: &[ast::Arg], span: &Span) -> PResult<Rel> {
+    fn plan_bag_unpack(
+        &self,
+        scope: &Rc<Scope>,
+        rel: Rel,
+        args: &[ast::Arg],
+        span: &Span,
+    ) -> PResult<Rel> {
         let Some(first) = args.first() else {
-            return Err(err(error::BAD_ARGUMENTS, "bag_unpack needs the column to unpack", span));
+            return Err(err(
+                error::BAD_ARGUMENTS,
+                "bag_unpack needs the column to unpack",
+                span,
+            ));
         };
         let ExprKind::Name(col) = &first.value.node else {
-            return Err(err(error::BAD_ARGUMENTS, "bag_unpack's first argument must be a column", &first.value.span));
+            return Err(err(
+                error::BAD_ARGUMENTS,
+                "bag_unpack's first argument must be a column",
+                &first.value.span,
+            ));
         };
         let Some(ci) = rel.index_of(&col.name) else {
-            return Err(err(error::UNKNOWN_NAME, format!("unknown column `{}`", col.name), &col.span));
+            return Err(err(
+                error::UNKNOWN_NAME,
+                format!("unknown column `{}`", col.name),
+                &col.span,
+            ));
         };
         let empty = Rel::one_row();
         let cctx = self.ctx(&empty, scope);
@@ -140,10 +167,15 @@ impl<'c> Planner<'c> {
             Some(a) => {
                 let t = self.lower_expr(&cctx, &a.value)?;
                 self.const_eval(&t.expr)
-                    .map(|v| crate::expr::flatten_dynamic(&v).into_iter().filter_map(|x| match x {
-                        datafusion::common::ScalarValue::Utf8(Some(s)) => Some(s),
-                        _ => None,
-                    }).collect())
+                    .map(|v| {
+                        crate::expr::flatten_dynamic(&v)
+                            .into_iter()
+                            .filter_map(|x| match x {
+                                datafusion::common::ScalarValue::Utf8(Some(s)) => Some(s),
+                                _ => None,
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default()
             }
             None => Vec::new(),
@@ -153,12 +185,22 @@ impl<'c> Planner<'c> {
         let bag = crate::expr::Typed::new(rel.col_expr(ci), rel.columns[ci].ty);
         let bag = self.dyn_json(&ctx, bag, span)?;
         let probe = rel
-            .project(vec![bag.expr.clone().alias("bag")], vec![Col::new("bag", KqlType::String)])
+            .project(
+                vec![bag.expr.clone().alias("bag")],
+                vec![Col::new("bag", KqlType::String)],
+            )
             .map_err(|e| error::df_err(e, span))?;
-        let mut slots: std::collections::BTreeMap<String, Option<KqlType>> = std::collections::BTreeMap::new();
+        let mut slots: std::collections::BTreeMap<String, Option<KqlType>> =
+            std::collections::BTreeMap::new();
         for v in self.eval_first_column(probe, span)? {
-            let datafusion::common::ScalarValue::Utf8(Some(text)) = v else { continue };
-            let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+            let datafusion::common::ScalarValue::Utf8(Some(text)) = v else {
+                continue;
+            };
+            let Ok(serde_json::Value::Object(map)) =
+                serde_json::from_str::<serde_json::Value>(&text)
+            else {
+                continue;
+            };
             for (k, v) in map {
                 if ignored.contains(&k) {
                     continue;
@@ -184,27 +226,49 @@ impl<'c> Planner<'c> {
         let mut out: Vec<crate::operators::extend::NewCol> = Vec::new();
         for (i, c) in rel.columns.iter().enumerate() {
             if i != ci {
-                out.push(crate::operators::extend::NewCol { name: c.name.clone(), ty: c.ty, expr: rel.col_expr(i) });
+                out.push(crate::operators::extend::NewCol {
+                    name: c.name.clone(),
+                    ty: c.ty,
+                    expr: rel.col_expr(i),
+                });
             }
         }
         for (k, t) in slots {
             let name = format!("{prefix}{k}");
-            let v = crate::expr::Typed::new(get.call(vec![bag.expr.clone(), datafusion::logical_expr::lit(k.clone())]), KqlType::Dynamic);
+            let v = crate::expr::Typed::new(
+                get.call(vec![
+                    bag.expr.clone(),
+                    datafusion::logical_expr::lit(k.clone()),
+                ]),
+                KqlType::Dynamic,
+            );
             let v = match t {
                 Some(t) => self.convert(&ctx, v, t, span)?,
                 None => v,
             };
             match out.iter().position(|c| c.name == name) {
-                Some(j) if conflict == "replace_source" => out[j] = crate::operators::extend::NewCol { name, ty: v.ty, expr: v.expr },
+                Some(j) if conflict == "replace_source" => {
+                    out[j] = crate::operators::extend::NewCol {
+                        name,
+                        ty: v.ty,
+                        expr: v.expr,
+                    }
+                }
                 Some(_) if conflict == "keep_source" => {}
                 Some(_) => {
                     return Err(err(
                         error::DUPLICATE_COLUMN,
-                        format!("bag_unpack: slot `{k}` conflicts with an existing column (use columnsConflict='replace_source' or 'keep_source')"),
+                        format!(
+                            "bag_unpack: slot `{k}` conflicts with an existing column (use columnsConflict='replace_source' or 'keep_source')"
+                        ),
                         span,
                     ));
                 }
-                None => out.push(crate::operators::extend::NewCol { name, ty: v.ty, expr: v.expr }),
+                None => out.push(crate::operators::extend::NewCol {
+                    name,
+                    ty: v.ty,
+                    expr: v.expr,
+                }),
             }
         }
         self.project_new_cols(&rel, out, span)

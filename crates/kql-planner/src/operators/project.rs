@@ -23,13 +23,18 @@ impl<'c> Planner<'c> {
         for a in items {
             let t = self.lower_expr(&ctx, &a.expr)?;
             let taken: Vec<String> = out.iter().map(|c| c.name.clone()).collect();
-            for nc in self.assignment_columns(a, t, &taken)? {
+            for mut nc in self.assignment_columns(a, t, &taken)? {
                 if out.iter().any(|c| c.name == nc.name) {
-                    return Err(err(
-                        error::DUPLICATE_COLUMN,
-                        format!("the column `{}` is projected more than once", nc.name),
-                        &a.expr.span,
-                    ));
+                    if !a.names.is_empty() {
+                        return Err(err(
+                            error::DUPLICATE_COLUMN,
+                            format!("the column `{}` is projected more than once", nc.name),
+                            &a.expr.span,
+                        ));
+                    }
+                    // An inferred name that is taken gets a numeric suffix (`x1`).
+                    let names: Vec<String> = out.iter().map(|c| c.name.clone()).collect();
+                    nc.name = crate::naming::unique_name(&nc.name, &names);
                 }
                 out.push(nc);
             }
