@@ -24,7 +24,6 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
-
 /// `../shared` beside the repository, or `None` (with a notice) when it is absent. Fails
 /// when `CI` is set: CI always has it.
 pub fn shared_dir() -> Option<PathBuf> {
@@ -45,7 +44,9 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {

@@ -5,6 +5,7 @@ pub(crate) mod extend;
 mod join;
 mod make_series;
 mod misc;
+mod mv_apply;
 mod mv_expand;
 mod parse;
 mod project;
@@ -104,7 +105,12 @@ impl<'c> Planner<'c> {
             OperatorKind::GetSchema => self.plan_getschema(rel, span),
             OperatorKind::Invoke(call) => self.plan_invoke(scope, rel, call, span),
             OperatorKind::Evaluate { call, .. } => self.plan_evaluate(scope, rel, call, span),
-            OperatorKind::MvApply { .. } => Err(error::not_supported("mv-apply", span)),
+            OperatorKind::MvApply {
+                params,
+                items,
+                limit,
+                subquery,
+            } => self.plan_mv_apply(scope, rel, params, items, limit.as_ref(), subquery, span),
             OperatorKind::ParseKv { .. } => Err(error::not_supported("parse-kv", span)),
             OperatorKind::TopNested(_) => Err(error::not_supported("top-nested", span)),
             OperatorKind::Sample(_) | OperatorKind::SampleDistinct { .. } => {
