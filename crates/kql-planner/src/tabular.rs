@@ -512,7 +512,12 @@ impl<'c> Planner<'c> {
                 Err(error::not_supported("evaluate as a source", &op.span))
             }
             OperatorKind::Search { .. } => Err(error::not_supported("search", &op.span)),
-            OperatorKind::Find { .. } => Err(error::not_supported("find", &op.span)),
+            OperatorKind::Find {
+                params,
+                tables,
+                predicate,
+                project,
+            } => self.plan_find(scope, params, tables, predicate, project.as_ref(), &op.span),
             OperatorKind::ExternalData { columns, .. } => {
                 if !self.options.check_only {
                     return Err(error::not_supported(

@@ -2,6 +2,7 @@
 //! block; [`Planner::plan_operator`] dispatches.
 
 pub(crate) mod extend;
+mod find;
 mod join;
 mod make_series;
 mod misc;
@@ -133,7 +134,7 @@ impl<'c> Planner<'c> {
     }
 
     /// `where predicate`: keeps rows where the predicate is true (null drops the row).
-    fn plan_where(
+    pub(crate) fn plan_where(
         &self,
         scope: &Rc<Scope>,
         rel: Rel,
