@@ -97,16 +97,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     ),
     // Not supported yet.
     (
-        "CheckpointEventPerUser.yaml",
-        "KQL3001",
-        "not supported yet: evaluate pivot",
-    ),
-    (
-        "Network footprint (2).yaml",
-        "KQL3001",
-        "not supported yet: find",
-    ),
-    (
         "Overrides/Total Emails with User Overrides - Block.yaml",
         "KQL3001",
         "not supported yet: make-series without from/to (per-series ranges)",
