@@ -66,6 +66,10 @@ fn order(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Vec<SortExpr>> 
 }
 
 fn finish(e: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> {
+    // Serialized without known keys (`serialize` without a sort): the input order.
+    if order.is_empty() {
+        return Ok(e);
+    }
     e.order_by(order)
         .build()
         .map_err(|e| error::df_err(e, site.span))
