@@ -67,7 +67,22 @@ pub(crate) const NAMES: &[&str] = &[
 
 /// True for aggregation function names.
 pub(crate) fn is_aggregate(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || canonical(name) != name
+}
+
+/// Deprecated aggregation names and their current spelling.
+pub(crate) fn canonical(name: &str) -> &str {
+    match name {
+        "makeset" => "make_set",
+        "makelist" => "make_list",
+        "makeset_if" | "makesetif" => "make_set_if",
+        "makelist_if" | "makelistif" => "make_list_if",
+        "make_dictionary" | "makebag" => "make_bag",
+        "argmax" => "arg_max",
+        "argmin" => "arg_min",
+        "percentilesw_array" => "percentilesw",
+        other => other,
+    }
 }
 
 /// One output column of an aggregation.
@@ -86,6 +101,8 @@ pub(crate) struct AggColumn {
     /// True when `if_null` applies only to `summarize` without `by` (empty input), not to
     /// every group.
     pub only_without_by: bool,
+    /// True when the user named the column (a duplicate is then an error, not renamed).
+    pub explicit: bool,
 }
 
 /// A lowered aggregation call: DataFusion aggregate expressions and the KQL columns read
@@ -109,6 +126,7 @@ impl LoweredAgg {
                 field: None,
                 if_null: None,
                 only_without_by: false,
+                explicit: false,
             }],
         }
     }
@@ -191,7 +209,7 @@ impl<'c> Planner<'c> {
         let first_name = args.first().map(|e| arg_name(e)).unwrap_or_default();
         let n = args.len();
         let check = |min: usize, max: usize| super::arity(site, min, max);
-        let name = site.name;
+        let name = canonical(site.name);
         Ok(match name {
             "count" => {
                 check(0, 1)?;
@@ -216,16 +234,16 @@ impl<'c> Planner<'c> {
                 } else {
                     "count_distinct"
                 };
-                LoweredAgg::one(
-                    agg::count_distinct(v.expr),
-                    format!("{prefix}_{first_name}"),
-                    KqlType::Long,
-                )
+                // kql_dcount: exact distinct count (a DISTINCT aggregate loses its
+                // distinctness when a FILTER is attached, so the KQL UDAF is used for both).
+                let e = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
+                LoweredAgg::one(e, format!("{prefix}_{first_name}"), KqlType::Long)
             }
             "dcountif" | "count_distinctif" => {
                 check(2, 3)?;
                 let v = self.groupable(&vctx, value(0)?, site)?;
-                let e = filtered(agg::count_distinct(v.expr), pred(1)?, site)?;
+                let d = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
+                let e = filtered(d, pred(1)?, site)?;
                 let prefix = if name == "dcountif" {
                     "dcountif"
                 } else {
@@ -332,9 +350,40 @@ impl<'c> Planner<'c> {
                     (_, false) => "kql_make_list",
                     (_, true) => "kql_make_list_dynamic",
                 };
+                let cap_index = if is_if { 2 } else { 1 };
+                // make_list follows the input order when the input is sorted: an ordered
+                // array_agg over the sort keys (nulls skipped, empty → []).
+                let ordered_keys = ctx.rel.order.as_ref().filter(|k| !k.is_empty());
+                if let (Some(keys), "kql_make_list", None) =
+                    (ordered_keys, udaf_name, args.get(cap_index))
+                {
+                    let sorts: Vec<datafusion::logical_expr::SortExpr> = keys
+                        .iter()
+                        .filter_map(|k| {
+                            ctx.rel.col_expr_by_name(&k.column).map(|e| {
+                                datafusion::logical_expr::SortExpr::new(e, k.asc, k.nulls_first)
+                            })
+                        })
+                        .collect();
+                    let dt = self.dtype(&v.expr, ctx.rel, site.span)?;
+                    let mut keep = v.expr.clone().is_not_null();
+                    if is_if {
+                        keep = keep.and(pred(1)?);
+                    }
+                    let e = datafusion::functions_aggregate::array_agg::array_agg_udaf()
+                        .call(vec![v.expr.clone()])
+                        .order_by(sorts)
+                        .filter(keep)
+                        .build()
+                        .map_err(|e| error::df_err(e, site.span))?;
+                    let empty = ScalarValue::List(ScalarValue::new_list_nullable(&[], &dt));
+                    return Ok(
+                        LoweredAgg::one(e, format!("list_{first_name}"), KqlType::Dynamic)
+                            .if_null(empty, false),
+                    );
+                }
                 let udaf = self.udaf(udaf_name, site.name_span)?;
                 let mut call_args = vec![v.expr];
-                let cap_index = if is_if { 2 } else { 1 };
                 if let Some(cap) = args.get(cap_index) {
                     let c = self.lower_expr(&vctx, cap)?;
                     call_args.push(self.promote(c, KqlType::Long).expr);
@@ -407,6 +456,7 @@ impl<'c> Planner<'c> {
                         field: None,
                         if_null: None,
                         only_without_by: false,
+                        explicit: false,
                     });
                 }
                 out
@@ -473,6 +523,7 @@ impl<'c> Planner<'c> {
                     field: Some(format!("f{i}")),
                     if_null: None,
                     only_without_by: false,
+                    explicit: false,
                 })
                 .collect(),
         })
@@ -494,16 +545,32 @@ impl<'c> Planner<'c> {
         } else {
             key
         };
+        // Kusto.Language: an unnamed non-column key is `max_` / `min_`.
+        let prefix = if max { "max" } else { "min" };
         let key_name = {
             let n = arg_name(args[0]);
             if n.is_empty() {
-                format!("{}_", site.name)
+                format!("{prefix}_")
             } else {
                 n
             }
         };
         let mut fields = vec![(key_name.clone(), key.clone())];
-        fields.extend(self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?);
+        let rest = self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?;
+        let star = args[1..].iter().any(|a| matches!(a.node, ExprKind::Star));
+        for (i, (n, t)) in rest.into_iter().enumerate() {
+            // Unnamed expressions: `max_<key>_arg<i>`; with `*`, columns already present
+            // (by columns, the key) are not repeated.
+            let n = if n.starts_with("Column") && !ctx.rel.has(&n) {
+                format!("{prefix}_{key_name}_arg{}", i + 1)
+            } else {
+                n
+            };
+            if star && (fields.iter().any(|(m, _)| *m == n) || by_names.contains(&n)) {
+                continue;
+            }
+            fields.push((n, t));
+        }
         // kql_arg_max returns Struct{c0: key, c1: ret1, ...} from one row.
         let udaf = self.udaf(
             if max { "kql_arg_max" } else { "kql_arg_min" },
@@ -522,6 +589,7 @@ impl<'c> Planner<'c> {
                     field: Some(format!("c{i}")),
                     if_null: None,
                     only_without_by: false,
+                    explicit: false,
                 })
                 .collect(),
         })

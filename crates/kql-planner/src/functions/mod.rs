@@ -12,6 +12,7 @@ pub(crate) mod aggregate;
 mod known;
 mod series;
 mod special;
+mod window;
 
 use crate::error::{self, PResult, err};
 use crate::expr::{ExprCtx, Typed};
@@ -52,6 +53,9 @@ pub(crate) fn lookup(name: &str) -> Option<FnDef> {
     if let Some(b) = special::lookup(name) {
         return Some(FnDef::Scalar(b));
     }
+    if let Some(b) = window::lookup(name) {
+        return Some(FnDef::Scalar(b));
+    }
     if simple(name).is_some() {
         return Some(FnDef::Scalar(lower_simple));
     }
@@ -77,6 +81,7 @@ static KQL_UDF_NAMES: std::sync::LazyLock<std::collections::HashSet<String>> =
 pub(crate) fn known_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = SIMPLE.iter().map(|s| s.kql).collect();
     v.extend(special::NAMES);
+    v.extend(window::NAMES);
     v.extend(aggregate::NAMES);
     v.extend(known::UNSUPPORTED);
     v
@@ -135,7 +140,8 @@ simple! {
     "strrep" => "kql_strrep" ("sl?s") -> T(K::String);
     "strcmp" => "kql_strcmp" ("ss") -> T(K::Long);
     "split" => "kql_split" ("ss?l") -> T(K::Dynamic);
-    "extract_all" => "kql_extract_all" ("ss") -> T(K::Dynamic);
+    "extract_all" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
+    "extractall" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
     "url_encode" => "kql_url_encode" ("s") -> T(K::String);
     "url_decode" => "kql_url_decode" ("s") -> T(K::String);
     "base64_encode_tostring" => "kql_base64_encode_tostring" ("s") -> T(K::String);
@@ -171,7 +177,6 @@ simple! {
     "array_sort_desc" => "kql_array_sort_desc" ("y?b") -> T(K::Dynamic);
     "array_sum" => "kql_array_sum" ("y") -> T(K::Real);
     "zip" => "kql_zip" ("yy*") -> T(K::Dynamic);
-    "gettype" => "kql_gettype" ("y") -> T(K::String);
     "strcat_array" => "kql_strcat_array" ("ys") -> T(K::String);
     "regex_quote" => "kql_regex_quote" ("s") -> T(K::String);
     "extract_json" => "kql_extract_json" ("ss") -> T(K::String);
@@ -203,8 +208,8 @@ simple! {
     "hourofday" => "kql_hourofday" ("d") -> T(K::Int);
     "format_datetime" => "kql_format_datetime" ("ds") -> T(K::String);
     "format_timespan" => "kql_format_timespan" ("ts") -> T(K::String);
-    "make_datetime" => "kql_make_datetime" ("ll?llll") -> T(K::DateTime);
-    "make_timespan" => "kql_make_timespan" ("ll?lll") -> T(K::TimeSpan);
+    "make_datetime" => "kql_make_datetime" ("nn?nnnn") -> T(K::DateTime);
+    "make_timespan" => "kql_make_timespan" ("nn?nn") -> T(K::TimeSpan);
     "unixtime_seconds_todatetime" => "kql_unixtime_seconds_todatetime" ("n") -> T(K::DateTime);
     "unixtime_milliseconds_todatetime" => "kql_unixtime_milliseconds_todatetime" ("n") -> T(K::DateTime);
     "unixtime_microseconds_todatetime" => "kql_unixtime_microseconds_todatetime" ("n") -> T(K::DateTime);

@@ -4,7 +4,7 @@
 
 use crate::error::{self, DfResultExt, PResult, err};
 use crate::expr::Typed;
-use crate::naming::{inferred_name, mentions, next_column_name};
+use crate::naming::{inferred_name, mentions};
 use crate::planner::Planner;
 use crate::rel::{Col, Rel};
 use crate::scope::Scope;
@@ -132,7 +132,8 @@ impl<'c> Planner<'c> {
         }
         let name = match a.names.first() {
             Some(n) => n.name.clone(),
-            None => inferred_name(&a.expr).unwrap_or_else(|| next_column_name(taken)),
+            None => inferred_name(&a.expr)
+                .unwrap_or_else(|| self.default_column_name(taken, &Scope::root())),
         };
         Ok(vec![NewCol {
             name,
@@ -154,7 +155,13 @@ impl<'c> Planner<'c> {
             .map(|c| Col::new(c.name.clone(), c.ty))
             .collect();
         self.check_unique(&names, span)?;
+        // Which input column each output is (for carrying the row order).
+        let from: Vec<Option<usize>> = cols
+            .iter()
+            .map(|c| (0..rel.columns.len()).find(|&i| rel.col_expr(i) == c.expr))
+            .collect();
         let exprs = cols.into_iter().map(|c| c.expr.alias(c.name)).collect();
-        rel.project(exprs, names).at(span)
+        let next = rel.project(exprs, names).at(span)?;
+        Ok(rel.carry_order(next, &from))
     }
 }
