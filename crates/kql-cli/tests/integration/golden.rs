@@ -202,7 +202,7 @@ fn parse_csv(text: &str, origin: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A dynamic-array cell with its elements sorted (set comparison).
+/// A dynamic-array cell with its elements sorted (set comparison: order ignored).
 fn as_set(cell: &str, origin: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(cell)
         .unwrap_or_else(|e| panic!("{origin}: set cell `{cell}` is not JSON: {e}"));
@@ -210,8 +210,8 @@ fn as_set(cell: &str, origin: &str) -> String {
         panic!("{origin}: set cell `{cell}` is not an array");
     };
     let mut texts: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+    // Sorted, not de-duplicated: a make_set with a repeated element must still fail.
     texts.sort();
-    texts.dedup();
     format!("[{}]", texts.join(","))
 }
 
@@ -452,4 +452,34 @@ fn query_ioc_matches_stix() {
 #[ignore = "engine bug: Parquet field metadata `kql_type` is dropped (ParquetFormat skip_metadata defaults to true), so dynamic columns read as string"]
 fn schema_dynamic_columns() {
     run_case("schema_dynamic_columns");
+}
+
+/// The comparison itself: sets ignore element order but not duplicates; unordered cases
+/// ignore row order; headers are kept as they are.
+#[test]
+fn golden_comparison_rules() {
+    let case = Case {
+        name: "t",
+        input: Input::Repo("x"),
+        ordered: false,
+        sets: &["S"],
+        fires: None,
+    };
+    let a = normalise("A,S\n2,\"[\"\"x\"\",\"\"y\"\"]\"\n1,[]\n", &case, "a");
+    let b = normalise("A,S\n1,[]\n2,\"[\"\"y\"\",\"\"x\"\"]\"\n", &case, "b");
+    assert_eq!(a, b);
+    let c = normalise(
+        "A,S\n1,[]\n2,\"[\"\"y\"\",\"\"x\"\",\"\"x\"\"]\"\n",
+        &case,
+        "c",
+    );
+    assert_ne!(a, c);
+    let ordered = Case {
+        ordered: true,
+        ..case
+    };
+    let d = normalise("A,S\n1,[]\n2,[]\n", &ordered, "d");
+    let e = normalise("A,S\n2,[]\n1,[]\n", &ordered, "e");
+    assert_ne!(d, e);
+    assert_eq!(d.0, vec!["A".to_string(), "S".to_string()]);
 }
