@@ -168,7 +168,6 @@ fn workstation(r: &mut SplitMix64) -> (String, String) {
 }
 
 /// The common columns of one session.
-#[allow(clippy::too_many_arguments)]
 fn session(
     r: &mut SplitMix64,
     t: i64,
