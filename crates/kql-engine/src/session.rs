@@ -38,6 +38,12 @@ pub struct SessionOptions {
     /// A rule's look-back (`queryPeriod`) in ns: tables with a `TimeGenerated` datetime
     /// column only show rows with `TimeGenerated >= now() - window`, as in Sentinel.
     pub time_window: Option<i64>,
+    /// Do not load the built-in function library ([`crate::library::LIBRARY`]: the ASIM
+    /// parsers).
+    pub no_builtin_library: bool,
+    /// Do not load the built-in table-schema catalogue ([`crate::library::SCHEMAS`]) as
+    /// schema-only tables.
+    pub no_builtin_schemas: bool,
 }
 
 /// One tabular result.
@@ -89,6 +95,11 @@ pub struct Session {
 /// Code for problems loading a data directory or its files.
 pub const DATA_ERROR: &str = "KQL4002";
 
+/// Origin prefix of stored-function stubs made from schema files (`--schemas`).
+const SCHEMA_FILE: &str = "schema:";
+/// Origin prefix of stored-function stubs from the built-in catalogue.
+const BUILTIN_SCHEMA: &str = "schema:builtin:";
+
 impl Session {
     /// A session with no tables.
     pub fn new(options: SessionOptions) -> Result<Session, Diagnostic> {
@@ -129,7 +140,9 @@ impl Session {
         for u in kql_functions::aggregate_udfs() {
             ctx.register_udaf(u.as_ref().clone());
         }
-        Ok(Session {
+        let load_library = !options.no_builtin_library;
+        let load_schemas = !options.no_builtin_schemas;
+        let mut session = Session {
             rt,
             ctx,
             udfs,
@@ -138,7 +151,20 @@ impl Session {
             functions: BTreeMap::new(),
             options,
             query_now: std::cell::Cell::new(0),
-        })
+        };
+        if load_library {
+            for (origin, text) in crate::library::LIBRARY {
+                session
+                    .add_functions(text, origin)
+                    .map_err(|d| Diagnostic::error(d.code, d.render(text, origin), 0..0))?;
+            }
+        }
+        if load_schemas {
+            let catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)
+                .map_err(|e| Diagnostic::error(DATA_ERROR, e, 0..0))?;
+            session.add_schemas(catalogue.tables, catalogue.functions, BUILTIN_SCHEMA);
+        }
+        Ok(session)
     }
 
     /// Sets (or clears) the pinned `now`.
@@ -215,13 +241,26 @@ impl Session {
     /// also have data keep their data but take the declared types. Returns per-file errors.
     pub fn load_schema_dir(&mut self, dir: &Path) -> Vec<String> {
         let (tables, functions, errors) = read_schema_dir(dir);
+        self.add_schemas(tables, functions, SCHEMA_FILE);
+        errors
+    }
+
+    /// Registers table schemas (schema-only tables; a table with data keeps its data and
+    /// takes the declared types; a schema-only table is replaced) and stored-function stubs
+    /// (which never replace a real definition). `origin` prefixes the stubs' origin.
+    fn add_schemas(
+        &mut self,
+        tables: Vec<TableSchema>,
+        functions: Vec<FunctionSchema>,
+        origin: &str,
+    ) {
         for t in tables {
             match self.tables.get_mut(&t.name) {
-                Some(e) => {
+                Some(e) if matches!(e.source, TableSource::Parquet(_)) => {
                     e.declared = Some(t);
                     *e.cache.borrow_mut() = None;
                 }
-                None => {
+                _ => {
                     let name = t.name.clone();
                     self.tables.insert(
                         name,
@@ -235,16 +274,17 @@ impl Session {
             }
         }
         for f in functions {
-            self.add_function_schema(f);
+            self.add_function_schema(f, origin);
         }
-        errors
     }
 
     /// Registers a schema-only stored function (its output columns), unless a real
-    /// definition exists.
-    fn add_function_schema(&mut self, f: FunctionSchema) {
-        if self.functions.contains_key(&f.name) {
-            return;
+    /// definition exists (a stub from an earlier schema source is replaced).
+    fn add_function_schema(&mut self, f: FunctionSchema, origin: &str) {
+        if let Some(existing) = self.functions.get(&f.name) {
+            if !existing.origin.starts_with(SCHEMA_FILE) {
+                return;
+            }
         }
         // A function with no parameters returning an empty table of the declared columns.
         let cols: Vec<String> = f
@@ -264,7 +304,7 @@ impl Session {
             params.join(", "),
             cols.join(", ")
         );
-        let _ = self.add_functions(&text, &format!("schema:{}", f.name));
+        let _ = self.add_functions(&text, &format!("{origin}{}", f.name));
     }
 
     /// Registers a table.
