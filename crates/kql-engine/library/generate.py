@@ -151,6 +151,10 @@ SCHEMAS = {
     "AlertEvent": ("ASimAlertEventLogs", [], [], []),
 }
 
+# Schemas whose native table definition has custom-log artifacts (threat columns typed as
+# strings): the reference function schemas' types win and the native parser converts.
+PREFER_REFERENCE_TYPES = {"Dns"}
+
 # Aliases every native parser adds (the ASIM common fields), with their types.
 COMMON_EXTRA = [("TimeGenerated", "datetime"), ("_ResourceId", "string"), ("Type", "string"),
                 ("EventSchema", "string"), ("EventUid", "string")]
@@ -158,24 +162,23 @@ COMMON_EXTRA = [("TimeGenerated", "datetime"), ("_ResourceId", "string"), ("Type
 EXTRA = {
     "Dns": [("Dvc", "string"), ("IpAddr", "string"), ("User", "string"), ("Hostname", "string"),
             ("Domain", "string"), ("SessionId", "string"), ("DnsResponseCodeName", "string"),
-            ("Duration", "int"), ("Process", "string"), ("DnsFlagsTruncates", "bool")],
+            ("DomainCategory", "string"), ("Duration", "int"), ("Process", "string")],
     "Authentication": [("Dvc", "string"), ("User", "string"), ("IpAddr", "string"),
                        ("Src", "string"), ("Dst", "string"), ("Application", "string"),
                        ("LogonTarget", "string"), ("Rule", "string")],
     "ProcessEvent": [("Dvc", "string"), ("User", "string"), ("Process", "string"),
-                     ("CommandLine", "string"), ("Hash", "string"), ("Rule", "string")],
+                     ("CommandLine", "string")],
     "FileEvent": [("Dvc", "string"), ("User", "string"), ("Process", "string"),
-                  ("FileName", "string"), ("FilePath", "string"), ("IpAddr", "string"),
-                  ("Src", "string"), ("Url", "string"), ("Application", "string"),
-                  ("Rule", "string"), ("Hash", "string")],
+                  ("CommandLine", "string"), ("FileName", "string"), ("FilePath", "string"),
+                  ("IpAddr", "string"), ("Src", "string"), ("Url", "string"),
+                  ("Application", "string"), ("Rule", "string")],
     "RegistryEvent": [("Dvc", "string"), ("User", "string"), ("Process", "string"),
                       ("Rule", "string")],
     "AuditEvent": [("Dvc", "string"), ("User", "string"), ("Application", "string"),
-                   ("Process", "string"), ("Value", "string"), ("Rule", "string"),
+                   ("Value", "string"), ("Rule", "string"),
                    ("Src", "string"), ("Dst", "string"), ("IpAddr", "string")],
     "UserManagement": [("Dvc", "string"), ("User", "string"), ("IpAddr", "string"),
-                       ("Hostname", "string"), ("Src", "string"), ("Rule", "string"),
-                       ("UpdatedPropertyName", "string")],
+                       ("Src", "string"), ("UpdatedPropertyName", "string")],
     "DhcpEvent": [("Dvc", "string"), ("User", "string"), ("IpAddr", "string"),
                   ("Hostname", "string"), ("Src", "string"), ("Rule", "string"),
                   ("SessionId", "string"), ("Duration", "int")],
@@ -188,9 +191,10 @@ def merged_empty(schema, tables, functions):
     """The ordered (name, type) columns of a normalized schema without an empty parser file."""
     native, as_tables, fns, _ = SCHEMAS[schema]
     table_types = dict(tables[native])
+    prefer_table = schema not in PREFER_REFERENCE_TYPES
     order, types = [], {}
 
-    def add(cols, prefer_table=True):
+    def add(cols):
         for n, t in cols:
             if n in INTERNAL or n in TYPOS:
                 continue

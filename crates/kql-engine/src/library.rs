@@ -54,10 +54,6 @@ pub static LIBRARY: &[(&str, &str)] = &[
     ),
     ("builtin:asim/dhcp.kql", include_str!("../library/asim/dhcp.kql")),
     ("builtin:asim/alert.kql", include_str!("../library/asim/alert.kql")),
-    (
-        "builtin:asim/helpers.kql",
-        include_str!("../library/asim/helpers.kql"),
-    ),
 ];
 
 /// The built-in table-schema catalogue (format documented at the top of the file).
