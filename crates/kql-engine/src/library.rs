@@ -27,7 +27,10 @@ pub static LIBRARY: &[(&str, &str)] = &[
         "builtin:asim/web_session.kql",
         include_str!("../library/asim/web_session.kql"),
     ),
-    ("builtin:asim/dns.kql", include_str!("../library/asim/dns.kql")),
+    (
+        "builtin:asim/dns.kql",
+        include_str!("../library/asim/dns.kql"),
+    ),
     (
         "builtin:asim/authentication.kql",
         include_str!("../library/asim/authentication.kql"),
@@ -52,8 +55,14 @@ pub static LIBRARY: &[(&str, &str)] = &[
         "builtin:asim/user_management.kql",
         include_str!("../library/asim/user_management.kql"),
     ),
-    ("builtin:asim/dhcp.kql", include_str!("../library/asim/dhcp.kql")),
-    ("builtin:asim/alert.kql", include_str!("../library/asim/alert.kql")),
+    (
+        "builtin:asim/dhcp.kql",
+        include_str!("../library/asim/dhcp.kql"),
+    ),
+    (
+        "builtin:asim/alert.kql",
+        include_str!("../library/asim/alert.kql"),
+    ),
 ];
 
 /// The built-in table-schema catalogue (format documented at the top of the file).
@@ -243,7 +252,11 @@ mod tests {
     fn the_built_in_catalogue_parses() {
         let c = parse_schemas(SCHEMAS).unwrap();
         assert!(c.tables.len() > 100, "{} tables", c.tables.len());
-        for t in ["ASimNetworkSessionLogs", "ASimWebSessionLogs", "CommonSecurityLog"] {
+        for t in [
+            "ASimNetworkSessionLogs",
+            "ASimWebSessionLogs",
+            "CommonSecurityLog",
+        ] {
             assert!(c.tables.iter().any(|x| x.name == t), "{t} missing");
         }
     }

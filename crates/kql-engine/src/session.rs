@@ -153,11 +153,10 @@ impl Session {
             query_now: std::cell::Cell::new(0),
         };
         if load_library {
-            for (origin, text) in crate::library::LIBRARY {
-                session
-                    .add_functions(text, origin)
-                    .map_err(|d| Diagnostic::error(d.code, d.render(text, origin), 0..0))?;
-            }
+            let library = builtin_library().map_err(|m| Diagnostic::error(DATA_ERROR, m, 0..0))?;
+            session
+                .functions
+                .extend(library.iter().map(|(name, f)| (name.clone(), f.clone())));
         }
         if load_schemas {
             let catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)
@@ -342,43 +341,10 @@ impl Session {
     /// Parses `text` (a sequence of `let Name = (params) { body };` statements) and registers
     /// every function it defines. Later definitions replace earlier ones.
     pub fn add_functions(&mut self, text: &str, origin: &str) -> Result<usize, Diagnostic> {
-        let query = kql_syntax::parse_query(text)?;
-        let source: Arc<str> = Arc::from(text);
-        let mut n = 0;
-        for stmt in query.statements {
-            match stmt.node {
-                StatementKind::Let(l) => match l.value {
-                    LetValue::Function(def) => {
-                        self.functions.insert(
-                            l.name.name.clone(),
-                            Arc::new(StoredFunction {
-                                name: l.name.name.clone(),
-                                def,
-                                source: source.clone(),
-                                origin: origin.to_string(),
-                            }),
-                        );
-                        n += 1;
-                    }
-                    LetValue::Expr(_) => {
-                        return Err(Diagnostic::error(
-                            "KQL5002",
-                            format!(
-                                "a function file may only define functions; `{}` is a value",
-                                l.name.name
-                            ),
-                            stmt.span,
-                        ));
-                    }
-                },
-                _ => {
-                    return Err(Diagnostic::error(
-                        "KQL5002",
-                        "a function file may only contain `let Name = (params) { body };` statements",
-                        stmt.span,
-                    ));
-                }
-            }
+        let functions = parse_function_file(text, origin)?;
+        let n = functions.len();
+        for f in functions {
+            self.functions.insert(f.name.clone(), Arc::new(f));
         }
         Ok(n)
     }
@@ -634,6 +600,61 @@ impl Catalog for Session {
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         self.collect(plan)
     }
+}
+
+/// The built-in function library, parsed once per process.
+fn builtin_library() -> Result<&'static BTreeMap<String, Arc<StoredFunction>>, String> {
+    static LIBRARY: std::sync::OnceLock<Result<BTreeMap<String, Arc<StoredFunction>>, String>> =
+        std::sync::OnceLock::new();
+    LIBRARY
+        .get_or_init(|| {
+            let mut functions = BTreeMap::new();
+            for (origin, text) in crate::library::LIBRARY {
+                for f in parse_function_file(text, origin).map_err(|d| d.render(text, origin))? {
+                    functions.insert(f.name.clone(), Arc::new(f));
+                }
+            }
+            Ok(functions)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Parses a function file: a sequence of `let Name = (params) { body };` statements.
+fn parse_function_file(text: &str, origin: &str) -> Result<Vec<StoredFunction>, Diagnostic> {
+    let query = kql_syntax::parse_query(text)?;
+    let source: Arc<str> = Arc::from(text);
+    let mut out = Vec::new();
+    for stmt in query.statements {
+        match stmt.node {
+            StatementKind::Let(l) => match l.value {
+                LetValue::Function(def) => out.push(StoredFunction {
+                    name: l.name.name.clone(),
+                    def,
+                    source: source.clone(),
+                    origin: origin.to_string(),
+                }),
+                LetValue::Expr(_) => {
+                    return Err(Diagnostic::error(
+                        "KQL5002",
+                        format!(
+                            "a function file may only define functions; `{}` is a value",
+                            l.name.name
+                        ),
+                        stmt.span,
+                    ));
+                }
+            },
+            _ => {
+                return Err(Diagnostic::error(
+                    "KQL5002",
+                    "a function file may only contain `let Name = (params) { body };` statements",
+                    stmt.span,
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A result set with KQL type metadata stamped on the schema.
