@@ -38,7 +38,7 @@ pub fn check_file(path: &Path, session: Option<&kql_engine::Session>) -> Outcome
     };
     let result = match session {
         None => kql_syntax::parse_query(&rf.query).map(|_| ()),
-        Some(s) => s.plan(&rf.query).map(|_| ()),
+        Some(s) => s.check(&rf.query).map(|_| ()),
     };
     match result {
         Ok(_) => Outcome {

@@ -170,6 +170,8 @@ pub fn run(args: &RunArgs) -> u8 {
             return 1;
         }
     }
+    let _ = std::io::Write::flush(&mut lock);
+    drop(lock);
     let Some(last) = out.results.last() else {
         return 0;
     };

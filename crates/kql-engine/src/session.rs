@@ -381,12 +381,27 @@ impl Session {
 
     /// Plans `text` without executing the final results (toscalar/materialize still run).
     pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, Diagnostic> {
+        self.plan_with(text, false)
+    }
+
+    /// Plans `text` for `kql check`: nothing will run, so sources that cannot be read
+    /// locally (`externaldata`) plan as empty tables with a warning.
+    pub fn check(&self, text: &str) -> Result<kql_planner::PlannedQuery, Diagnostic> {
+        self.plan_with(text, true)
+    }
+
+    fn plan_with(
+        &self,
+        text: &str,
+        check_only: bool,
+    ) -> Result<kql_planner::PlannedQuery, Diagnostic> {
         let query = kql_syntax::parse_query(text)?;
         self.query_now.set(self.now_for_query());
         let planner = kql_planner::Planner::new(
             self,
             PlannerOptions {
                 now_ns: self.query_now.get(),
+                check_only,
                 ..PlannerOptions::default()
             },
         );
@@ -398,6 +413,7 @@ impl Session {
         let planned = self.plan(text)?;
         let mut results = Vec::new();
         for rel in planned.results {
+            let rel = with_final_order(rel);
             let batches = self
                 .collect(rel.plan.clone())
                 .map_err(|e| Diagnostic::error(e.code, e.message, 0..text.len()))?;
@@ -655,6 +671,30 @@ fn parse_function_file(text: &str, origin: &str) -> Result<Vec<StoredFunction>, 
         }
     }
     Ok(out)
+}
+
+/// Re-applies a known row order (after `sort`/`top`, kept by order-preserving operators) at
+/// the top of the plan: DataFusion may reorder rows after a sort (parallel filters,
+/// projections), KQL keeps them sorted.
+fn with_final_order(rel: Rel) -> Rel {
+    let Some(keys) = rel.order.clone().filter(|k| !k.is_empty()) else {
+        return rel;
+    };
+    let sorts: Option<Vec<datafusion::logical_expr::SortExpr>> = keys
+        .iter()
+        .map(|k| {
+            rel.col_expr_by_name(&k.column)
+                .map(|e| datafusion::logical_expr::SortExpr::new(e, k.asc, k.nulls_first))
+        })
+        .collect();
+    let Some(sorts) = sorts else { return rel };
+    match datafusion::logical_expr::LogicalPlanBuilder::from(rel.plan.clone())
+        .sort(sorts)
+        .and_then(|b| b.build())
+    {
+        Ok(plan) => Rel::new(plan, rel.columns.clone()).with_order(rel.order.clone()),
+        Err(_) => rel,
+    }
 }
 
 /// A result set with KQL type metadata stamped on the schema.

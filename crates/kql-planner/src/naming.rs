@@ -3,36 +3,140 @@
 
 use kql_syntax::ast::{self, ExprKind};
 
-/// The name KQL infers for an unnamed expression in `project`/`extend`/`summarize by`: a
-/// column reference keeps its name, `a.b` / `a["b"]` become `a_b`, `bin(x, ...)` /
-/// `floor(x, ...)` keep `x`'s name. Other expressions have no inferred name.
+/// The name KQL infers for an unnamed expression in `project`/`extend`/`summarize by`
+/// (Kusto.Language's `GetExpressionResultName`): a column reference keeps its name,
+/// `a.b` / `a["b"]` / `a[0]` become `a_b` / `a_0`, and function calls follow each
+/// function's result-name kind ([`function_result_name`]). Other expressions have no
+/// inferred name (they get `ColumnN`).
 pub(crate) fn inferred_name(e: &ast::Expr) -> Option<String> {
     match &e.node {
         ExprKind::Name(id) => Some(id.name.clone()),
-        ExprKind::Member { target, name } => {
-            inferred_name(target).map(|t| format!("{t}_{}", name.name))
+        ExprKind::Member { target, name } => Some(match inferred_name(target) {
+            Some(t) if !t.trim().is_empty() => format!("{t}_{}", name.name),
+            _ => name.name.clone(),
+        }),
+        ExprKind::Index { target, index } => {
+            let right = match &index.node {
+                ExprKind::Literal(ast::Literal::String(s)) => s.clone(),
+                ExprKind::Literal(ast::Literal::Long(Some(i))) => i.to_string(),
+                ExprKind::Literal(ast::Literal::Int(Some(i))) => i.to_string(),
+                _ => return None,
+            };
+            Some(match inferred_name(target) {
+                Some(t) if !t.trim().is_empty() => format!("{t}_{right}"),
+                _ => right,
+            })
         }
-        ExprKind::Index { target, index } => match &index.node {
-            ExprKind::Literal(ast::Literal::String(s)) => {
-                inferred_name(target).map(|t| format!("{t}_{s}"))
-            }
-            _ => None,
-        },
-        ExprKind::Call { name, args }
-            if matches!(name.name.as_str(), "bin" | "floor" | "bin_at") =>
-        {
-            args.first().and_then(|a| inferred_name(&a.value))
-        }
+        ExprKind::Call { name, args } => function_result_name(&name.name, args),
         _ => None,
     }
 }
 
-/// The first `Column<N>` (N = 1, 2, ...) not in `taken`.
-pub(crate) fn next_column_name(taken: &[String]) -> String {
+/// Functions named after their first argument (`ResultNameKind.FirstArgument` in
+/// Kusto.Language): conversions, `bin`, `split`, `parse_json`, math functions, ...
+const FIRST_ARGUMENT: &[&str] = &[
+    "tostring",
+    "tohex",
+    "todynamic",
+    "toobject",
+    "tolong",
+    "toint",
+    "toreal",
+    "todouble",
+    "todatetime",
+    "totimespan",
+    "totime",
+    "tobool",
+    "toboolean",
+    "todecimal",
+    "toguid",
+    "split",
+    "parse_csv",
+    "parsejson",
+    "parse_json",
+    "parse_xml",
+    "format_datetime",
+    "format_timespan",
+    "format_bytes",
+    "startofday",
+    "bin",
+    "floor",
+    "bin_at",
+    "bin_auto",
+    "binary_and",
+    "binary_or",
+    "binary_xor",
+    "binary_not",
+    "binary_shift_right",
+    "binary_shift_left",
+    "bitset_count_ones",
+    "series_fir",
+    "series_outliers",
+    "series_iir",
+    "series_fill_backward",
+    "series_fill_forward",
+    "series_fill_const",
+    "series_fill_linear",
+    "round",
+    "ceiling",
+    "pow",
+    "sqrt",
+    "log",
+    "log2",
+    "log10",
+    "exp",
+    "exp2",
+    "exp10",
+    "cos",
+    "sin",
+    "tan",
+    "acos",
+    "asin",
+    "atan",
+    "atan2",
+    "abs",
+    "rand",
+    "gamma",
+    "loggamma",
+    "erf",
+    "erfc",
+];
+
+/// The result name of an unnamed call, by the function's result-name kind.
+pub(crate) fn function_result_name(f: &str, args: &[ast::Arg]) -> Option<String> {
+    let first = || args.first().and_then(|a| inferred_name(&a.value));
+    match f {
+        _ if FIRST_ARGUMENT.contains(&f) => first(),
+        // NameAndFirstArgument: `strlen_x`.
+        "strlen" | "string_size" | "percentile_tdigest" | "dcount_hll" => {
+            Some(format!("{f}_{}", first().unwrap_or_default()))
+        }
+        // PrefixAndFirstArgument with a prefix.
+        "gettype" => Some(format!("type_{}", first().unwrap_or_default())),
+        "treepath" => Some(format!("tree_{}", first().unwrap_or_default())),
+        "repeat" => Some(format!("repeat_{}", first().unwrap_or_default())),
+        // OnlyArgument.
+        "make_datetime" | "make_timespan" if args.len() == 1 => first(),
+        // FirstArgumentValueIfColumn (the caller checks the column exists).
+        "column_ifexists" | "columnifexists" => match args.first().map(|a| &a.value.node) {
+            Some(ExprKind::Literal(ast::Literal::String(s))) => Some(s.clone()),
+            _ => None,
+        },
+        "ingestion_time" => Some("$IngestionTime".to_string()),
+        _ => None,
+    }
+}
+
+/// `base` made unique against `taken` by appending the smallest free number (`x`, `x1`,
+/// `x2`), as Kusto's projection builder does for inferred names.
+pub(crate) fn unique_name(base: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
     (1..)
-        .map(|i| format!("Column{i}"))
+        .map(|i| format!("{base}{i}"))
         .find(|n| !taken.contains(n))
-        .unwrap_or_else(|| "Column".to_string())
+        .unwrap_or_else(|| base.to_string())
 }
 
 /// De-duplicates `names` the way KQL does for join outputs: every distinct original name is
@@ -130,8 +234,9 @@ mod tests {
     }
 
     #[test]
-    fn column_names_fill_first_gap() {
-        assert_eq!(next_column_name(&s(&["Column1", "x"])), "Column2");
-        assert_eq!(next_column_name(&s(&[])), "Column1");
+    fn inferred_names_get_numeric_suffixes() {
+        assert_eq!(unique_name("x", &s(&["x"])), "x1");
+        assert_eq!(unique_name("count_", &s(&["count_", "count_1"])), "count_2");
+        assert_eq!(unique_name("y", &s(&["x"])), "y");
     }
 }

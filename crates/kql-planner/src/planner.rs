@@ -25,6 +25,10 @@ pub struct PlannerOptions {
     pub now_ns: i64,
     /// Maximum nesting depth while planning (pipelines, calls, function inlining).
     pub max_depth: usize,
+    /// Planning for `kql check` only (the plan will not run): sources that cannot be read
+    /// locally (`externaldata`) become empty tables of their declared schema instead of
+    /// failing.
+    pub check_only: bool,
 }
 
 impl Default for PlannerOptions {
@@ -32,6 +36,7 @@ impl Default for PlannerOptions {
         PlannerOptions {
             now_ns: 0,
             max_depth: 200,
+            check_only: false,
         }
     }
 }
@@ -56,6 +61,9 @@ pub struct Planner<'c> {
     depth: Cell<usize>,
     /// Counter for unique internal names (subquery aliases, temporary columns).
     unique: Cell<usize>,
+    /// Next `ColumnN` number: one counter per query, never reset between operators (as in
+    /// Kusto's binder), saved and reset to 1 inside function bodies.
+    column_counter: Cell<usize>,
 }
 
 impl<'c> Planner<'c> {
@@ -85,6 +93,7 @@ impl<'c> Planner<'c> {
             warnings: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             unique: Cell::new(0),
+            column_counter: Cell::new(1),
         }
     }
 
@@ -184,6 +193,26 @@ impl<'c> Planner<'c> {
         let n = self.unique.get() + 1;
         self.unique.set(n);
         format!("__kql_{prefix}_{n}")
+    }
+
+    /// The next default column name `ColumnN` not in `taken` and not a bound name.
+    pub(crate) fn default_column_name(&self, taken: &[String], scope: &Rc<Scope>) -> String {
+        loop {
+            let n = self.column_counter.get();
+            self.column_counter.set(n + 1);
+            let name = format!("Column{n}");
+            if !taken.contains(&name) && scope.lookup(&name).is_none() {
+                return name;
+            }
+        }
+    }
+
+    /// Runs `f` with the `ColumnN` counter reset to 1 (a function body), restoring it after.
+    pub(crate) fn with_fresh_column_counter<T>(&self, f: impl FnOnce() -> T) -> T {
+        let saved = self.column_counter.replace(1);
+        let r = f();
+        self.column_counter.set(saved);
+        r
     }
 
     /// Runs `f` one nesting level deeper, failing cleanly past the depth limit.

@@ -4,6 +4,7 @@
 use crate::types::{KqlType, type_metadata};
 use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::common::Column;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
 use std::sync::Arc;
 
@@ -26,6 +27,17 @@ impl Col {
     }
 }
 
+/// One key of a known row order: column name, ascending, nulls first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderKey {
+    /// The column the rows are sorted by.
+    pub column: String,
+    /// Ascending.
+    pub asc: bool,
+    /// Nulls first.
+    pub nulls_first: bool,
+}
+
 /// A tabular value: `plan`'s output columns are exactly `columns`, in order.
 #[derive(Clone, Debug)]
 pub struct Rel {
@@ -33,13 +45,50 @@ pub struct Rel {
     pub plan: LogicalPlan,
     /// KQL name and type of each output column, in plan order.
     pub columns: Vec<Col>,
+    /// The serialized row order (after `sort`/`top`, kept by order-preserving operators),
+    /// used by window functions such as `prev()` and `row_number()`. `Some(vec![])` means
+    /// serialized in an unspecified order (`serialize` without a sort).
+    pub order: Option<Vec<OrderKey>>,
 }
 
 impl Rel {
     /// Wraps `plan` whose output columns have the KQL types `columns`.
     pub fn new(plan: LogicalPlan, columns: Vec<Col>) -> Self {
         debug_assert_eq!(plan.schema().fields().len(), columns.len());
-        Rel { plan, columns }
+        Rel {
+            plan,
+            columns,
+            order: None,
+        }
+    }
+
+    /// The same relation with the row order `order`.
+    pub fn with_order(mut self, order: Option<Vec<OrderKey>>) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// The order of this relation carried over to `next`, whose column `i` holds what was
+    /// column `from[i]` here (`None` for new values): kept only if every key column
+    /// survives unchanged.
+    pub fn carry_order(&self, next: Rel, from: &[Option<usize>]) -> Rel {
+        let Some(keys) = &self.order else {
+            return next;
+        };
+        let mut mapped = Vec::new();
+        for k in keys {
+            let Some(src) = self.index_of(&k.column) else {
+                return next;
+            };
+            match from.iter().position(|f| *f == Some(src)) {
+                Some(j) => mapped.push(OrderKey {
+                    column: next.columns[j].name.clone(),
+                    ..k.clone()
+                }),
+                None => return next,
+            }
+        }
+        next.with_order(Some(mapped))
     }
 
     /// A relation with one row and no columns (the input of `print` and of scalar contexts).
@@ -50,6 +99,7 @@ impl Rel {
                 schema: Arc::new(datafusion::common::DFSchema::empty()),
             }),
             columns: Vec::new(),
+            order: None,
         }
     }
 
@@ -86,10 +136,29 @@ impl Rel {
     }
 
     /// Projects `exprs` (already aliased to their output names) with the given KQL columns.
+    /// Window functions inside the expressions are computed by a `Window` node first.
     pub fn project(&self, exprs: Vec<Expr>, columns: Vec<Col>) -> datafusion::common::Result<Rel> {
-        let plan = LogicalPlanBuilder::from(self.plan.clone())
-            .project(exprs)?
-            .build()?;
+        let windows = datafusion::logical_expr::utils::find_window_exprs(&exprs);
+        let mut b = LogicalPlanBuilder::from(self.plan.clone());
+        let exprs = if windows.is_empty() {
+            exprs
+        } else {
+            b = b.window(windows.clone())?;
+            let mut out = Vec::with_capacity(exprs.len());
+            for e in exprs {
+                let e = e.transform_down(|x| {
+                    if windows.contains(&x) {
+                        let name = x.schema_name().to_string();
+                        Ok(Transformed::yes(Expr::Column(Column::from_name(name))))
+                    } else {
+                        Ok(Transformed::no(x))
+                    }
+                })?;
+                out.push(e.data);
+            }
+            out
+        };
+        let plan = b.project(exprs)?.build()?;
         Ok(Rel::new(plan, columns))
     }
 

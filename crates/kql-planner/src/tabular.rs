@@ -293,6 +293,20 @@ impl<'c> Planner<'c> {
                 };
                 return match self.catalog.watchlist(&alias) {
                     Ok(Some(rel)) => Ok(rel),
+                    // `kql check` without the watchlist: its standard columns only.
+                    Ok(None) if self.options.check_only => {
+                        self.warn(kql_syntax::Diagnostic::warning(
+                            UNKNOWN_TABLE,
+                            format!("watchlist `{alias}` is not available; planned with its standard columns only"),
+                            args[0].value.span.clone(),
+                        ));
+                        let cols = vec![
+                            Col::new("_DTItemId", KqlType::String),
+                            Col::new("LastUpdatedTimeUTC", KqlType::DateTime),
+                            Col::new("SearchKey", KqlType::String),
+                        ];
+                        self.values_rel(cols, vec![], span)
+                    }
                     Ok(None) => Err(err(
                         UNKNOWN_TABLE,
                         format!(
@@ -377,7 +391,7 @@ impl<'c> Planner<'c> {
             .map(|c| Col::new(c.name.name.clone(), KqlType::from(c.ty.node)))
             .collect();
         self.check_unique(&cols, span)?;
-        if values.len() % cols.len() != 0 {
+        if !values.len().is_multiple_of(cols.len()) {
             return Err(err(
                 error::BAD_ARGUMENTS,
                 format!(
@@ -498,11 +512,30 @@ impl<'c> Planner<'c> {
                 Err(error::not_supported("evaluate as a source", &op.span))
             }
             OperatorKind::Search { .. } => Err(error::not_supported("search", &op.span)),
-            OperatorKind::Find { .. } => Err(error::not_supported("find", &op.span)),
-            OperatorKind::ExternalData { .. } => Err(error::not_supported(
-                "externaldata (this engine reads local Parquet only)",
-                &op.span,
-            )),
+            OperatorKind::Find {
+                params,
+                tables,
+                predicate,
+                project,
+            } => self.plan_find(scope, params, tables, predicate, project.as_ref(), &op.span),
+            OperatorKind::ExternalData { columns, .. } => {
+                if !self.options.check_only {
+                    return Err(error::not_supported(
+                        "externaldata (this engine reads local Parquet only; load the file as a table instead)",
+                        &op.span,
+                    ));
+                }
+                self.warn(kql_syntax::Diagnostic::warning(
+                    error::NOT_SUPPORTED,
+                    "externaldata is planned as an empty table (it cannot be run)",
+                    op.span.clone(),
+                ));
+                let cols: Vec<Col> = columns
+                    .iter()
+                    .map(|c| Col::new(c.name.name.clone(), KqlType::from(c.ty.node)))
+                    .collect();
+                self.values_rel(cols, vec![], &op.span)
+            }
             _ => Err(err(
                 error::WRONG_KIND,
                 "this operator needs an input table (write `T | ...`)",
@@ -597,7 +630,7 @@ impl<'c> Planner<'c> {
                 let n = ((b - a) / st).floor();
                 if n < 0.0 { 0 } else { n as i64 + 1 }
             }
-            (_, _, Some(st)) if st == 0.0 => {
+            (_, _, Some(0.0)) => {
                 return Err(err(
                     error::BAD_VALUE,
                     "range step must not be zero",

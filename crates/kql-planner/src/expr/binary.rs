@@ -120,6 +120,26 @@ impl<'c> Planner<'c> {
             (a, b) => match comparable(a, b) {
                 Some(t) if t.is_numeric() => Ok((self.promote(l, t), self.promote(r, t))),
                 Some(_) => Ok((l, r)),
+                // Rules validated by Kusto's own binder compare strings with numbers and
+                // bools (`ResultType == 0`, `Flag == 'true'`): the value is compared in its
+                // text form ([I]: KQL converts the non-string operand).
+                None if a.is_stringlike() && (b.is_numeric() || b == KqlType::Bool) => {
+                    let r = self.convert(ctx, r, KqlType::String, span)?;
+                    Ok((l, r))
+                }
+                None if b.is_stringlike() && (a.is_numeric() || a == KqlType::Bool) => {
+                    let l = self.convert(ctx, l, KqlType::String, span)?;
+                    Ok((l, r))
+                }
+                // `BoolColumn == 0`: a bool compares as 0/1.
+                None if a == KqlType::Bool && b.is_numeric() => Ok((
+                    Typed::new(cast(l.expr, DataType::Int64), KqlType::Long),
+                    self.promote(r, KqlType::Long),
+                )),
+                None if b == KqlType::Bool && a.is_numeric() => Ok((
+                    self.promote(l, KqlType::Long),
+                    Typed::new(cast(r.expr, DataType::Int64), KqlType::Long),
+                )),
                 None => Err(err(
                     error::TYPE_MISMATCH,
                     format!("cannot compare values of types {a} and {b}"),

@@ -117,15 +117,17 @@ impl<'c> Planner<'c> {
         call_span: &Span,
         plan: impl FnOnce() -> PResult<T>,
     ) -> PResult<T> {
-        self.nested(call_span, || match (plan(), &f.foreign_source) {
-            (Ok(v), _) => Ok(v),
-            (Err(e), None) => Err(e),
-            (Err(e), Some((source, origin))) => Err(Diagnostic {
-                message: format!("in function `{}`: {}", f.name, e.message),
-                span: call_span.clone(),
-                notes: vec![e.render(source, origin)],
-                ..e
-            }),
+        self.nested(call_span, || {
+            match (self.with_fresh_column_counter(plan), &f.foreign_source) {
+                (Ok(v), _) => Ok(v),
+                (Err(e), None) => Err(e),
+                (Err(e), Some((source, origin))) => Err(Diagnostic {
+                    message: format!("in function `{}`: {}", f.name, e.message),
+                    span: call_span.clone(),
+                    notes: vec![e.render(source, origin)],
+                    ..e
+                }),
+            }
         })
     }
 

@@ -9,6 +9,7 @@ mod dynamic;
 mod list;
 mod literal;
 
+pub(crate) use list::flatten_dynamic;
 pub(crate) use literal::{lower_literal, parse_datetime_literal};
 
 use crate::error::{self, PResult, err, with_suggestion};

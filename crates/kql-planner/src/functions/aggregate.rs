@@ -67,7 +67,22 @@ pub(crate) const NAMES: &[&str] = &[
 
 /// True for aggregation function names.
 pub(crate) fn is_aggregate(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || canonical(name) != name
+}
+
+/// Deprecated aggregation names and their current spelling.
+pub(crate) fn canonical(name: &str) -> &str {
+    match name {
+        "makeset" => "make_set",
+        "makelist" => "make_list",
+        "makeset_if" | "makesetif" => "make_set_if",
+        "makelist_if" | "makelistif" => "make_list_if",
+        "make_dictionary" | "makebag" => "make_bag",
+        "argmax" => "arg_max",
+        "argmin" => "arg_min",
+        "percentilesw_array" => "percentilesw",
+        other => other,
+    }
 }
 
 /// One output column of an aggregation.
@@ -86,6 +101,8 @@ pub(crate) struct AggColumn {
     /// True when `if_null` applies only to `summarize` without `by` (empty input), not to
     /// every group.
     pub only_without_by: bool,
+    /// True when the user named the column (a duplicate is then an error, not renamed).
+    pub explicit: bool,
 }
 
 /// A lowered aggregation call: DataFusion aggregate expressions and the KQL columns read
@@ -109,6 +126,7 @@ impl LoweredAgg {
                 field: None,
                 if_null: None,
                 only_without_by: false,
+                explicit: false,
             }],
         }
     }
@@ -191,7 +209,7 @@ impl<'c> Planner<'c> {
         let first_name = args.first().map(|e| arg_name(e)).unwrap_or_default();
         let n = args.len();
         let check = |min: usize, max: usize| super::arity(site, min, max);
-        let name = site.name;
+        let name = canonical(site.name);
         Ok(match name {
             "count" => {
                 check(0, 1)?;
@@ -407,6 +425,7 @@ impl<'c> Planner<'c> {
                         field: None,
                         if_null: None,
                         only_without_by: false,
+                        explicit: false,
                     });
                 }
                 out
@@ -473,6 +492,7 @@ impl<'c> Planner<'c> {
                     field: Some(format!("f{i}")),
                     if_null: None,
                     only_without_by: false,
+                    explicit: false,
                 })
                 .collect(),
         })
@@ -494,16 +514,32 @@ impl<'c> Planner<'c> {
         } else {
             key
         };
+        // Kusto.Language: an unnamed non-column key is `max_` / `min_`.
+        let prefix = if max { "max" } else { "min" };
         let key_name = {
             let n = arg_name(args[0]);
             if n.is_empty() {
-                format!("{}_", site.name)
+                format!("{prefix}_")
             } else {
                 n
             }
         };
         let mut fields = vec![(key_name.clone(), key.clone())];
-        fields.extend(self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?);
+        let rest = self.expand_star(ctx, &args[1..], by_names, Some(&key_name))?;
+        let star = args[1..].iter().any(|a| matches!(a.node, ExprKind::Star));
+        for (i, (n, t)) in rest.into_iter().enumerate() {
+            // Unnamed expressions: `max_<key>_arg<i>`; with `*`, columns already present
+            // (by columns, the key) are not repeated.
+            let n = if n.starts_with("Column") && !ctx.rel.has(&n) {
+                format!("{prefix}_{key_name}_arg{}", i + 1)
+            } else {
+                n
+            };
+            if star && (fields.iter().any(|(m, _)| *m == n) || by_names.contains(&n)) {
+                continue;
+            }
+            fields.push((n, t));
+        }
         // kql_arg_max returns Struct{c0: key, c1: ret1, ...} from one row.
         let udaf = self.udaf(
             if max { "kql_arg_max" } else { "kql_arg_min" },
@@ -522,6 +558,7 @@ impl<'c> Planner<'c> {
                     field: Some(format!("c{i}")),
                     if_null: None,
                     only_without_by: false,
+                    explicit: false,
                 })
                 .collect(),
         })

@@ -12,6 +12,7 @@ pub(crate) mod aggregate;
 mod known;
 mod series;
 mod special;
+mod window;
 
 use crate::error::{self, PResult, err};
 use crate::expr::{ExprCtx, Typed};
@@ -52,6 +53,9 @@ pub(crate) fn lookup(name: &str) -> Option<FnDef> {
     if let Some(b) = special::lookup(name) {
         return Some(FnDef::Scalar(b));
     }
+    if let Some(b) = window::lookup(name) {
+        return Some(FnDef::Scalar(b));
+    }
     if simple(name).is_some() {
         return Some(FnDef::Scalar(lower_simple));
     }
@@ -77,6 +81,7 @@ static KQL_UDF_NAMES: std::sync::LazyLock<std::collections::HashSet<String>> =
 pub(crate) fn known_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = SIMPLE.iter().map(|s| s.kql).collect();
     v.extend(special::NAMES);
+    v.extend(window::NAMES);
     v.extend(aggregate::NAMES);
     v.extend(known::UNSUPPORTED);
     v
@@ -135,7 +140,8 @@ simple! {
     "strrep" => "kql_strrep" ("sl?s") -> T(K::String);
     "strcmp" => "kql_strcmp" ("ss") -> T(K::Long);
     "split" => "kql_split" ("ss?l") -> T(K::Dynamic);
-    "extract_all" => "kql_extract_all" ("ss") -> T(K::Dynamic);
+    "extract_all" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
+    "extractall" => "kql_extract_all" ("s?aa") -> T(K::Dynamic);
     "url_encode" => "kql_url_encode" ("s") -> T(K::String);
     "url_decode" => "kql_url_decode" ("s") -> T(K::String);
     "base64_encode_tostring" => "kql_base64_encode_tostring" ("s") -> T(K::String);

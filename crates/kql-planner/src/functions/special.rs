@@ -86,6 +86,12 @@ pub(crate) fn lookup(name: &str) -> Option<Builder> {
         "min_of" => |p, c, s| extremum(p, c, s, false),
         "hash" => hash,
         "materialize" => materialize_scalar,
+        "range" => range_array,
+        "new_guid" => |p, _c, s| {
+            arity(s, 0, 0)?;
+            let udf = p.udf("uuid", s.name_span)?;
+            Ok(Typed::new(udf.call(vec![]), KqlType::Guid))
+        },
         _ => return None,
     })
 }
@@ -192,7 +198,7 @@ fn iff(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
 
 fn case(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     let n = site.args.len();
-    if n < 3 || n % 2 == 0 {
+    if n < 3 || n.is_multiple_of(2) {
         return Err(err(
             error::BAD_ARGUMENTS,
             "case() takes pairs of (predicate, value) followed by an else value",
@@ -390,11 +396,17 @@ fn column_ifexists(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed
     let name = match &args[0].node {
         ExprKind::Literal(Literal::String(s)) => s.clone(),
         _ => {
-            return Err(err(
-                error::NOT_CONSTANT,
-                "the first argument of column_ifexists() must be a string literal",
-                &args[0].span,
-            ));
+            let t = p.lower_expr(&ctx.value(), args[0])?;
+            match p.const_eval(&t.expr) {
+                Some(datafusion::common::ScalarValue::Utf8(Some(s))) => s,
+                _ => {
+                    return Err(err(
+                        error::NOT_CONSTANT,
+                        "the first argument of column_ifexists() must be a constant string",
+                        &args[0].span,
+                    ));
+                }
+            }
         }
     };
     if let Some(i) = ctx.rel.index_of(&name) {
@@ -538,7 +550,7 @@ fn pack_array(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
 
 /// `bag_pack(k1, v1, k2, v2, ...)`: keys are strings, values become dynamic.
 fn bag_pack(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
-    if site.args.len() % 2 != 0 {
+    if !site.args.len().is_multiple_of(2) {
         return Err(err(
             error::BAD_ARGUMENTS,
             format!("`{}` takes key/value pairs", site.name),
@@ -601,6 +613,48 @@ pub(crate) fn literal_arg(site: &CallSite, i: usize) -> PResult<Typed> {
         _ => Err(err(
             error::NOT_CONSTANT,
             format!("argument {} of `{}` must be a literal", i + 1, site.name),
+            site.span,
+        )),
+    }
+}
+
+/// `range(start, stop [, step])`: a dynamic array from `start` to `stop` inclusive
+/// (integers, or datetimes/timespans with a timespan step).
+fn range_array(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    arity(site, 2, 3)?;
+    let mut v = values(p, ctx, site)?;
+    let step = if v.len() == 3 {
+        Some(v.remove(2))
+    } else {
+        None
+    };
+    let stop = v.remove(1);
+    let start = v.remove(0);
+    use datafusion::arrow::datatypes::{DataType, Field};
+    use datafusion::logical_expr::cast;
+    let series = datafusion::functions_nested::expr_fn::gen_series;
+    let as_i64 = |t: Typed| cast(t.expr, DataType::Int64);
+    let list_of = |dt: DataType| DataType::List(std::sync::Arc::new(Field::new("item", dt, true)));
+    match (start.ty, stop.ty) {
+        (a, b) if a.is_integer() && b.is_integer() => {
+            let step = step.map_or(lit(1i64), as_i64);
+            let e = series(as_i64(start), as_i64(stop), step);
+            Ok(Typed::new(e, KqlType::Dynamic))
+        }
+        (KqlType::DateTime, KqlType::DateTime) | (KqlType::TimeSpan, KqlType::TimeSpan) => {
+            let ty = start.ty;
+            let Some(step) = step.filter(|s| s.ty == KqlType::TimeSpan) else {
+                return Err(err(
+                    error::BAD_ARGUMENTS,
+                    "range() over datetimes or timespans needs a timespan step",
+                    site.span,
+                ));
+            };
+            let e = series(as_i64(start), as_i64(stop), as_i64(step));
+            Ok(Typed::new(cast(e, list_of(ty.arrow())), KqlType::Dynamic))
+        }
+        (a, b) => Err(error::not_supported(
+            format!("range() of {a} to {b}"),
             site.span,
         )),
     }

@@ -4,7 +4,7 @@
 
 use crate::error::{self, DfResultExt, PResult, err};
 use crate::expr::Typed;
-use crate::naming::{inferred_name, mentions, next_column_name};
+use crate::naming::{inferred_name, mentions};
 use crate::planner::Planner;
 use crate::rel::{Col, Rel};
 use crate::scope::Scope;
@@ -132,7 +132,8 @@ impl<'c> Planner<'c> {
         }
         let name = match a.names.first() {
             Some(n) => n.name.clone(),
-            None => inferred_name(&a.expr).unwrap_or_else(|| next_column_name(taken)),
+            None => inferred_name(&a.expr)
+                .unwrap_or_else(|| self.default_column_name(taken, &Scope::root())),
         };
         Ok(vec![NewCol {
             name,

@@ -7,7 +7,7 @@
 
 use crate::error::{self, DfResultExt, PResult, err};
 use crate::functions::aggregate::arg_name;
-use crate::naming::{inferred_name, next_column_name};
+use crate::naming::inferred_name;
 use crate::planner::Planner;
 use crate::rel::{Col, Rel};
 use crate::scope::Scope;
@@ -107,6 +107,14 @@ impl<'c> Planner<'c> {
                     ));
                 }
             })
+        };
+        let (fv, tv) = if fv.is_null() || tv.is_null() {
+            // Null bounds (e.g. a toscalar over no rows): an empty range, so no bins and
+            // no rows.
+            let z = ScalarValue::new_zero(&fv.data_type()).map_err(|e| error::df_err(e, span))?;
+            (z.clone(), z)
+        } else {
+            (fv, tv)
         };
         let (a, b, s) = (
             num(&fv, &from.span)?,
@@ -228,7 +236,8 @@ impl<'c> Planner<'c> {
             let taken: Vec<String> = key_cols.iter().map(|c| c.name.clone()).collect();
             let name = match k.names.first() {
                 Some(n) => n.name.clone(),
-                None => inferred_name(&k.expr).unwrap_or_else(|| next_column_name(&taken)),
+                None => inferred_name(&k.expr)
+                    .unwrap_or_else(|| self.default_column_name(&taken, scope)),
             };
             group_exprs.push(t.expr.alias(&name));
             key_cols.push(Col::new(name, t.ty));

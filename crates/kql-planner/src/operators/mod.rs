@@ -1,10 +1,12 @@
 //! Tabular operator lowerings, one file per operator family. Each is an `impl Planner`
 //! block; [`Planner::plan_operator`] dispatches.
 
-mod extend;
+pub(crate) mod extend;
+mod find;
 mod join;
 mod make_series;
 mod misc;
+mod mv_apply;
 mod mv_expand;
 mod parse;
 mod project;
@@ -47,7 +49,12 @@ impl<'c> Planner<'c> {
             OperatorKind::Take(n) => self.plan_take(scope, rel, n, span),
             OperatorKind::Top { n, by } => self.plan_top(scope, rel, n, by, span),
             OperatorKind::Sort(keys) => self.plan_sort(scope, rel, keys, span),
-            OperatorKind::Serialize(items) => self.plan_extend(scope, rel, items, span),
+            OperatorKind::Serialize(items) => {
+                // Serialized: the current order (known keys, or an unspecified one).
+                let order = rel.order.clone().or(Some(vec![]));
+                let rel = rel.with_order(order);
+                self.plan_extend(scope, rel, items, span)
+            }
             OperatorKind::Union { params, legs } => {
                 self.plan_union(scope, Some(rel), params, legs, span)
             }
@@ -99,7 +106,12 @@ impl<'c> Planner<'c> {
             OperatorKind::GetSchema => self.plan_getschema(rel, span),
             OperatorKind::Invoke(call) => self.plan_invoke(scope, rel, call, span),
             OperatorKind::Evaluate { call, .. } => self.plan_evaluate(scope, rel, call, span),
-            OperatorKind::MvApply { .. } => Err(error::not_supported("mv-apply", span)),
+            OperatorKind::MvApply {
+                params,
+                items,
+                limit,
+                subquery,
+            } => self.plan_mv_apply(scope, rel, params, items, limit.as_ref(), subquery, span),
             OperatorKind::ParseKv { .. } => Err(error::not_supported("parse-kv", span)),
             OperatorKind::TopNested(_) => Err(error::not_supported("top-nested", span)),
             OperatorKind::Sample(_) | OperatorKind::SampleDistinct { .. } => {
@@ -122,7 +134,7 @@ impl<'c> Planner<'c> {
     }
 
     /// `where predicate`: keeps rows where the predicate is true (null drops the row).
-    fn plan_where(
+    pub(crate) fn plan_where(
         &self,
         scope: &Rc<Scope>,
         rel: Rel,
@@ -133,12 +145,13 @@ impl<'c> Planner<'c> {
         ctx.filter = true;
         let p = self.lower_expr(&ctx, pred)?;
         self.require_bool(&p, &pred.span, "the where predicate")?;
+        let order = rel.order.clone();
         let plan = LogicalPlanBuilder::from(rel.plan.clone())
             .filter(p.expr)
             .at(span)?
             .build()
             .at(span)?;
-        Ok(Rel::new(plan, rel.columns))
+        Ok(Rel::new(plan, rel.columns).with_order(order))
     }
 }
 

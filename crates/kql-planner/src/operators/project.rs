@@ -23,13 +23,18 @@ impl<'c> Planner<'c> {
         for a in items {
             let t = self.lower_expr(&ctx, &a.expr)?;
             let taken: Vec<String> = out.iter().map(|c| c.name.clone()).collect();
-            for nc in self.assignment_columns(a, t, &taken)? {
+            for mut nc in self.assignment_columns(a, t, &taken)? {
                 if out.iter().any(|c| c.name == nc.name) {
-                    return Err(err(
-                        error::DUPLICATE_COLUMN,
-                        format!("the column `{}` is projected more than once", nc.name),
-                        &a.expr.span,
-                    ));
+                    if !a.names.is_empty() {
+                        return Err(err(
+                            error::DUPLICATE_COLUMN,
+                            format!("the column `{}` is projected more than once", nc.name),
+                            &a.expr.span,
+                        ));
+                    }
+                    // An inferred name that is taken gets a numeric suffix (`x1`).
+                    let names: Vec<String> = out.iter().map(|c| c.name.clone()).collect();
+                    nc.name = crate::naming::unique_name(&nc.name, &names);
                 }
                 out.push(nc);
             }
@@ -72,7 +77,7 @@ impl<'c> Planner<'c> {
             }
         }
         let keep: Vec<usize> = (0..rel.columns.len()).filter(|&i| !drop[i]).collect();
-        rel.select(&keep).at(span)
+        self.select_keeping_order(&rel, &keep, span)
     }
 
     /// `project-keep pattern, ...`: the matching columns in their original order.
@@ -89,7 +94,7 @@ impl<'c> Planner<'c> {
             }
         }
         let idx: Vec<usize> = (0..rel.columns.len()).filter(|&i| keep[i]).collect();
-        rel.select(&idx).at(span)
+        self.select_keeping_order(&rel, &idx, span)
     }
 
     /// `project-rename new = old, ...`: renames in place.
@@ -120,7 +125,9 @@ impl<'c> Planner<'c> {
         let exprs = (0..cols.len())
             .map(|i| rel.col_expr(i).alias(&cols[i].name))
             .collect();
-        rel.project(exprs, cols).at(span)
+        let from: Vec<Option<usize>> = (0..cols.len()).map(Some).collect();
+        let next = rel.project(exprs, cols).at(span)?;
+        Ok(rel.carry_order(next, &from))
     }
 
     /// `project-reorder pattern [asc|desc], ...`: the listed columns first (pattern matches
@@ -154,6 +161,13 @@ impl<'c> Planner<'c> {
                 order.push(i);
             }
         }
-        rel.select(&order).at(span)
+        self.select_keeping_order(&rel, &order, span)
+    }
+
+    /// `rel.select(indices)`, keeping the row order when its key columns survive.
+    fn select_keeping_order(&self, rel: &Rel, indices: &[usize], span: &Span) -> PResult<Rel> {
+        let next = rel.select(indices).at(span)?;
+        let from: Vec<Option<usize>> = indices.iter().map(|&i| Some(i)).collect();
+        Ok(rel.carry_order(next, &from))
     }
 }

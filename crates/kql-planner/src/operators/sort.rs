@@ -41,6 +41,27 @@ impl<'c> Planner<'c> {
             .collect()
     }
 
+    /// The row order established by sorting on `keys` (when every key is a column).
+    fn order_of(&self, rel: &Rel, keys: &[ast::SortKey]) -> Option<Vec<crate::rel::OrderKey>> {
+        keys.iter()
+            .map(|k| match &k.expr.node {
+                ast::ExprKind::Name(id) if rel.has(&id.name) => {
+                    let asc = k.dir == Some(SortDir::Asc);
+                    Some(crate::rel::OrderKey {
+                        column: id.name.clone(),
+                        asc,
+                        nulls_first: match k.nulls {
+                            Some(NullsOrder::First) => true,
+                            Some(NullsOrder::Last) => false,
+                            None => asc,
+                        },
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// `sort by k [asc|desc] [nulls first|last], ...`.
     pub(crate) fn plan_sort(
         &self,
@@ -50,12 +71,14 @@ impl<'c> Planner<'c> {
         span: &Span,
     ) -> PResult<Rel> {
         let sorts = self.sort_exprs(scope, &rel, keys)?;
+        // Without a column order the rows are still serialized (any order is valid).
+        let order = self.order_of(&rel, keys).or(Some(vec![]));
         let plan = LogicalPlanBuilder::from(rel.plan)
             .sort(sorts)
             .at(span)?
             .build()
             .at(span)?;
-        Ok(Rel::new(plan, rel.columns))
+        Ok(Rel::new(plan, rel.columns).with_order(order))
     }
 
     /// The constant non-negative row count of `take`/`top`.
@@ -93,12 +116,13 @@ impl<'c> Planner<'c> {
         span: &Span,
     ) -> PResult<Rel> {
         let count = self.row_count(scope, n)?;
+        let order = rel.order.clone();
         let plan = LogicalPlanBuilder::from(rel.plan)
             .limit(0, Some(count))
             .at(span)?
             .build()
             .at(span)?;
-        Ok(Rel::new(plan, rel.columns))
+        Ok(Rel::new(plan, rel.columns).with_order(order))
     }
 
     /// `top n by key [asc|desc] [nulls ...]`.
@@ -112,6 +136,7 @@ impl<'c> Planner<'c> {
     ) -> PResult<Rel> {
         let count = self.row_count(scope, n)?;
         let sorts = self.sort_exprs(scope, &rel, by)?;
+        let order = self.order_of(&rel, by).or(Some(vec![]));
         let plan = LogicalPlanBuilder::from(rel.plan)
             .sort(sorts)
             .at(span)?
@@ -119,6 +144,6 @@ impl<'c> Planner<'c> {
             .at(span)?
             .build()
             .at(span)?;
-        Ok(Rel::new(plan, rel.columns))
+        Ok(Rel::new(plan, rel.columns).with_order(order))
     }
 }

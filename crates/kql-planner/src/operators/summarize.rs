@@ -8,7 +8,7 @@
 use crate::error::{self, DfResultExt, PResult, err};
 use crate::functions::CallSite;
 use crate::functions::aggregate::{AggColumn, LoweredAgg, is_aggregate};
-use crate::naming::{inferred_name, next_column_name};
+use crate::naming::inferred_name;
 use crate::planner::Planner;
 use crate::rel::{Col, Rel};
 use crate::scope::{Binding, Scope};
@@ -46,7 +46,10 @@ impl<'c> Planner<'c> {
             let taken: Vec<String> = key_cols.iter().map(|c| c.name.clone()).collect();
             let name = match b.names.first() {
                 Some(n) => n.name.clone(),
-                None => inferred_name(&b.expr).unwrap_or_else(|| next_column_name(&taken)),
+                None => match inferred_name(&b.expr) {
+                    Some(n) => crate::naming::unique_name(&n, &taken),
+                    None => self.default_column_name(&taken, scope),
+                },
             };
             group_exprs.push(t.expr.alias(&name));
             key_cols.push(Col::new(name, t.ty));
@@ -174,8 +177,14 @@ impl<'c> Planner<'c> {
         for o in outputs {
             match o {
                 Output::Direct(c) => {
-                    exprs.push(col_value(&c).alias(&c.name));
-                    cols.push(Col::new(c.name.clone(), c.ty));
+                    let taken: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
+                    let name = if c.explicit {
+                        c.name.clone()
+                    } else {
+                        crate::naming::unique_name(&c.name, &taken)
+                    };
+                    exprs.push(col_value(&c).alias(&name));
+                    cols.push(Col::new(name, c.ty));
                 }
                 Output::Composite { name, expr, temps } => {
                     let bindings = temps
@@ -190,7 +199,7 @@ impl<'c> Planner<'c> {
                     let cscope = Scope::bind_all(scope, bindings);
                     let t = self.lower_expr(&self.ctx(&agg_rel, &cscope), &expr)?;
                     let taken: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
-                    let n = name.unwrap_or_else(|| next_column_name(&taken));
+                    let n = name.unwrap_or_else(|| self.default_column_name(&taken, scope));
                     exprs.push(t.expr.alias(&n));
                     cols.push(Col::new(n, t.ty));
                 }
@@ -345,7 +354,10 @@ impl<'c> Planner<'c> {
             }
             let t = self.lower_expr(&ctx, item)?;
             let taken: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
-            let name = inferred_name(item).unwrap_or_else(|| next_column_name(&taken));
+            let name = match inferred_name(item) {
+                Some(n) => crate::naming::unique_name(&n, &taken),
+                None => self.default_column_name(&taken, scope),
+            };
             groups.push(t.expr.alias(&name));
             cols.push(Col::new(name, t.ty));
         }

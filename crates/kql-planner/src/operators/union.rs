@@ -117,7 +117,7 @@ impl<'c> Planner<'c> {
     }
 
     /// Unions resolved legs with KQL's column rules.
-    fn union_rels(
+    pub(crate) fn union_rels(
         &self,
         scope: &Rc<Scope>,
         legs: Vec<(String, Rel)>,

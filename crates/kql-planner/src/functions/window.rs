@@ -1,0 +1,195 @@
+//! Window functions over serialized rows: `prev`, `next`, `row_number`, `row_cumsum`,
+//! `row_rank_dense`, `row_rank_min`. KQL requires serialized input (after `sort`, `top` or
+//! `serialize`); the planner knows the sort keys ([`crate::rel::Rel::order`]) and uses them
+//! as the window's ORDER BY.
+
+use super::{Builder, CallSite, arity, positional};
+use crate::error::{self, PResult, err};
+use crate::expr::{ExprCtx, Typed};
+use crate::planner::Planner;
+use crate::types::KqlType;
+use datafusion::common::ScalarValue;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::functions_window::expr_fn::{dense_rank, lag, lead, rank, row_number};
+use datafusion::logical_expr::expr::{WindowFunction, WindowFunctionParams};
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits,
+    WindowFunctionDefinition, cast, lit,
+};
+
+/// Names handled here.
+pub(crate) const NAMES: &[&str] = &[
+    "prev",
+    "next",
+    "row_number",
+    "row_cumsum",
+    "row_rank_dense",
+    "row_rank_min",
+];
+
+/// The builder for `name`, if it is a window function.
+pub(crate) fn lookup(name: &str) -> Option<Builder> {
+    Some(match name {
+        "prev" => |p, c, s| shift(p, c, s, false),
+        "next" => |p, c, s| shift(p, c, s, true),
+        "row_number" => row_num,
+        "row_cumsum" => cumsum,
+        "row_rank_dense" => |p, c, s| ranking(p, c, s, true),
+        "row_rank_min" => |p, c, s| ranking(p, c, s, false),
+        _ => return None,
+    })
+}
+
+/// The ORDER BY of the serialized input.
+fn order(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Vec<SortExpr>> {
+    let Some(keys) = &ctx.rel.order else {
+        return Err(err(
+            error::WRONG_KIND,
+            format!(
+                "`{}` needs serialized input: sort, top or serialize the rows first",
+                site.name
+            ),
+            site.span,
+        ));
+    };
+    let _ = p;
+    keys.iter()
+        .map(|k| match ctx.rel.col_expr_by_name(&k.column) {
+            Some(e) => Ok(SortExpr::new(e, k.asc, k.nulls_first)),
+            None => Err(err(
+                error::INTERNAL,
+                "internal planner error: lost sort key",
+                site.span,
+            )),
+        })
+        .collect()
+}
+
+fn finish(e: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> {
+    e.order_by(order)
+        .build()
+        .map_err(|e| error::df_err(e, site.span))
+}
+
+/// `prev(col [, offset [, default]])` / `next(...)`.
+fn shift(p: &Planner, ctx: &ExprCtx, site: &CallSite, forward: bool) -> PResult<Typed> {
+    arity(site, 1, 3)?;
+    let args = positional(site)?;
+    let vctx = ctx.value();
+    let x = p.lower_expr(&vctx, args[0])?;
+    let offset = match args.get(1) {
+        Some(a) => {
+            let t = p.lower_expr(&vctx, a)?;
+            match p.const_eval(&t.expr) {
+                Some(ScalarValue::Int64(Some(n))) => n,
+                Some(ScalarValue::Int32(Some(n))) => n as i64,
+                _ => {
+                    return Err(err(
+                        error::NOT_CONSTANT,
+                        "the offset must be a constant integer",
+                        &a.span,
+                    ));
+                }
+            }
+        }
+        None => 1,
+    };
+    let default = match args.get(2) {
+        Some(a) => {
+            let t = p.lower_expr(&vctx, a)?;
+            let v = p.const_eval(&t.expr).ok_or_else(|| {
+                err(
+                    error::NOT_CONSTANT,
+                    "the default must be a constant",
+                    &a.span,
+                )
+            })?;
+            let dt = p.dtype(&x.expr, ctx.rel, site.span)?;
+            Some(v.cast_to(&dt).map_err(|e| error::df_err(e, &a.span))?)
+        }
+        // Strings are never null: a missing previous string is "".
+        None if x.ty.is_stringlike() => Some(ScalarValue::Utf8(Some(String::new()))),
+        None => None,
+    };
+    let order = order(p, ctx, site)?;
+    let e = if forward {
+        lead(x.expr, Some(offset), default)
+    } else {
+        lag(x.expr, Some(offset), default)
+    };
+    Ok(Typed::new(finish(e, order, site)?, x.ty))
+}
+
+/// `row_number([start])`.
+fn row_num(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    arity(site, 0, 1)?;
+    let start = match positional(site)?.first() {
+        Some(a) => {
+            let t = p.lower_expr(&ctx.value(), a)?;
+            p.promote(t, KqlType::Long).expr
+        }
+        None => lit(1i64),
+    };
+    let order = order(p, ctx, site)?;
+    let n = cast(finish(row_number(), order, site)?, KqlType::Long.arrow());
+    Ok(Typed::new(n + start - lit(1i64), KqlType::Long))
+}
+
+/// `row_cumsum(expr)`: running sum in row order.
+fn cumsum(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    arity(site, 1, 1)?;
+    let x = p.lower_expr(&ctx.value(), positional(site)?[0])?;
+    if !x.ty.is_numeric() {
+        return Err(err(
+            error::TYPE_MISMATCH,
+            "row_cumsum needs a number",
+            site.span,
+        ));
+    }
+    let ty = if x.ty == KqlType::Real {
+        KqlType::Real
+    } else {
+        KqlType::Long
+    };
+    let x = p.promote(x, ty);
+    let order = order(p, ctx, site)?;
+    let wf = WindowFunction {
+        fun: WindowFunctionDefinition::AggregateUDF(sum_udaf()),
+        params: WindowFunctionParams {
+            args: vec![x.expr],
+            partition_by: vec![],
+            order_by: vec![],
+            window_frame: WindowFrame::new_bounds(
+                WindowFrameUnits::Rows,
+                WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+                WindowFrameBound::CurrentRow,
+            ),
+            filter: None,
+            null_treatment: None,
+            distinct: false,
+        },
+    };
+    let e = Expr::from(wf)
+        .order_by(order)
+        .window_frame(WindowFrame::new_bounds(
+            WindowFrameUnits::Rows,
+            WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+            WindowFrameBound::CurrentRow,
+        ))
+        .build()
+        .map_err(|e| error::df_err(e, site.span))?;
+    Ok(Typed::new(e, ty))
+}
+
+/// `row_rank_dense(col)` / `row_rank_min(col)`: rank of `col`'s value in row order.
+fn ranking(p: &Planner, ctx: &ExprCtx, site: &CallSite, dense: bool) -> PResult<Typed> {
+    arity(site, 1, 1)?;
+    let x = p.lower_expr(&ctx.value(), positional(site)?[0])?;
+    let _ = order(p, ctx, site)?;
+    let by = vec![SortExpr::new(x.expr, true, true)];
+    let e = if dense { dense_rank() } else { rank() };
+    Ok(Typed::new(
+        cast(finish(e, by, site)?, KqlType::Long.arrow()),
+        KqlType::Long,
+    ))
+}
