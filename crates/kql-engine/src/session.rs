@@ -159,9 +159,22 @@ impl Session {
                 .extend(library.iter().map(|(name, f)| (name.clone(), f.clone())));
         }
         if load_schemas {
-            let catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)
-                .map_err(|e| Diagnostic::error(DATA_ERROR, e, 0..0))?;
-            session.add_schemas(catalogue.tables, catalogue.functions, BUILTIN_SCHEMA);
+            let builtin = builtin_schemas().map_err(|m| Diagnostic::error(DATA_ERROR, m, 0..0))?;
+            for t in &builtin.tables {
+                session.tables.insert(
+                    t.name.clone(),
+                    TableEntry {
+                        source: TableSource::SchemaOnly(t.clone()),
+                        declared: Some(t.clone()),
+                        cache: RefCell::new(None),
+                    },
+                );
+            }
+            for f in &builtin.stubs {
+                if !session.functions.contains_key(&f.name) {
+                    session.functions.insert(f.name.clone(), f.clone());
+                }
+            }
         }
         Ok(session)
     }
@@ -280,30 +293,14 @@ impl Session {
     /// Registers a schema-only stored function (its output columns), unless a real
     /// definition exists (a stub from an earlier schema source is replaced).
     fn add_function_schema(&mut self, f: FunctionSchema, origin: &str) {
-        if let Some(existing) = self.functions.get(&f.name) {
-            if !existing.origin.starts_with(SCHEMA_FILE) {
-                return;
-            }
+        if let Some(existing) = self.functions.get(&f.name)
+            && !existing.origin.starts_with(SCHEMA_FILE)
+        {
+            return;
         }
-        // A function with no parameters returning an empty table of the declared columns.
-        let cols: Vec<String> = f
-            .columns
-            .iter()
-            .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
-            .collect();
-        // Parameters are accepted as dynamic values (their declared types are unreliable).
-        let params: Vec<String> = f
-            .params
-            .iter()
-            .map(|p| format!("{}:dynamic=dynamic(null)", quote_ident(p)))
-            .collect();
-        let text = format!(
-            "let {} = ({}) {{ datatable({})[] }};",
-            quote_ident(&f.name),
-            params.join(", "),
-            cols.join(", ")
-        );
-        let _ = self.add_functions(&text, &format!("{origin}{}", f.name));
+        if let Some(stub) = stub_function(&f, origin) {
+            self.functions.insert(stub.name.clone(), Arc::new(stub));
+        }
     }
 
     /// Registers a table.
@@ -616,6 +613,58 @@ impl Catalog for Session {
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         self.collect(plan)
     }
+}
+
+/// A stored function with no body but an empty table of `f`'s declared columns; its
+/// parameters accept any value (their declared types are unreliable in Sentinel's files).
+fn stub_function(f: &FunctionSchema, origin: &str) -> Option<StoredFunction> {
+    let cols: Vec<String> = f
+        .columns
+        .iter()
+        .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
+        .collect();
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .map(|p| format!("{}:dynamic=dynamic(null)", quote_ident(p)))
+        .collect();
+    let text = format!(
+        "let {} = ({}) {{ datatable({})[] }};",
+        quote_ident(&f.name),
+        params.join(", "),
+        cols.join(", ")
+    );
+    parse_function_file(&text, &format!("{origin}{}", f.name))
+        .ok()?
+        .into_iter()
+        .next()
+}
+
+/// The built-in schema catalogue: its tables and its stored-function stubs.
+struct BuiltinSchemas {
+    tables: Vec<TableSchema>,
+    stubs: Vec<Arc<StoredFunction>>,
+}
+
+/// The built-in schema catalogue, parsed once per process.
+fn builtin_schemas() -> Result<&'static BuiltinSchemas, String> {
+    static SCHEMAS: std::sync::OnceLock<Result<BuiltinSchemas, String>> =
+        std::sync::OnceLock::new();
+    SCHEMAS
+        .get_or_init(|| {
+            let catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
+            let stubs = catalogue
+                .functions
+                .iter()
+                .filter_map(|f| stub_function(f, BUILTIN_SCHEMA).map(Arc::new))
+                .collect();
+            Ok(BuiltinSchemas {
+                tables: catalogue.tables,
+                stubs,
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// The built-in function library, parsed once per process.

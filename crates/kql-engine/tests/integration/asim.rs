@@ -198,6 +198,9 @@ fn unifying_parsers_have_the_full_normalized_schema() {
     }
 }
 
+/// Parameters and columns of a stored-function stub.
+type FunctionShape<'a> = (&'a Vec<String>, &'a Vec<(String, KqlType)>);
+
 /// The built-in catalogue is exactly what the schema-file reader makes of the reference
 /// schemas (table names, column names, column types).
 #[test]
@@ -233,11 +236,11 @@ fn schema_catalogue_matches_the_reference_schemas() {
     for (name, cols) in &reference {
         assert_eq!(Some(cols), ours.get(name), "table {name}");
     }
-    let fref: BTreeMap<&str, (&Vec<String>, &Vec<(String, KqlType)>)> = functions
+    let fref: BTreeMap<&str, FunctionShape> = functions
         .iter()
         .map(|f| (f.name.as_str(), (&f.params, &f.columns)))
         .collect();
-    let fours: BTreeMap<&str, (&Vec<String>, &Vec<(String, KqlType)>)> = built_in
+    let fours: BTreeMap<&str, FunctionShape> = built_in
         .functions
         .iter()
         .map(|f| (f.name.as_str(), (&f.params, &f.columns)))
@@ -255,7 +258,9 @@ fn the_builtin_library_can_be_disabled_and_overridden() {
     .expect("session");
     assert!(bare.functions().is_empty());
     assert!(bare.tables().is_empty());
-    let e = bare.plan("_Im_NetworkSession").err().expect("unknown");
+    let Err(e) = bare.plan("_Im_NetworkSession") else {
+        panic!("_Im_NetworkSession should be unknown without the library");
+    };
     assert_eq!(e.code, "KQL2011", "{}", e.message);
 
     // A data directory's functions are loaded after the library and replace it.
@@ -787,7 +792,9 @@ fn unifying_parsers_tolerate_a_missing_native_table() {
         "{:?}",
         out.warnings
     );
-    let e = s.plan("_Im_NetworkSession_Native").err().expect("error");
+    let Err(e) = s.plan("_Im_NetworkSession_Native") else {
+        panic!("the native parser should fail without its table");
+    };
     assert!(
         e.message.contains("ASimNetworkSessionLogs"),
         "{}",
