@@ -461,6 +461,7 @@ fn network_sessions() -> Session {
                 // The reference table definition types these as strings.
                 ("ThreatConfidence", "'80'".to_string()),
                 ("ThreatIsActive", "'true'".to_string()),
+                ("AdditionalFields", format!("dynamic({{\"row\":\"{id}\"}})")),
             ]
         })
         .collect();
@@ -630,6 +631,16 @@ fn network_session_matching_fields_and_aliases() {
     assert_eq!(types["ThreatConfidence"], KqlType::Int);
     assert_eq!(types["ThreatIsActive"], KqlType::Bool);
     assert_eq!(types["Duration"], KqlType::Int);
+    // Over Parquet too, the output has exactly the empty schema's columns first (no
+    // `AdditionalFields_string` / `AdditionalFields_dynamic` pair), and the bag is usable.
+    let empty = schema_of(&s, "_Im_NetworkSession_Empty");
+    let cols = schema_of(&s, "_Im_NetworkSession");
+    assert_eq!(&cols[..empty.len()], &empty[..]);
+    let rs = run(
+        &s,
+        "_Im_NetworkSession(dstportnumber=22) | project r = tostring(AdditionalFields.row)",
+    );
+    assert_eq!(column(&rs, "r"), v(&["n5"]));
 }
 
 /// Web sessions; `EventOriginalUid` names the row. now() = 2024-01-12.
@@ -800,4 +811,30 @@ fn unifying_parsers_tolerate_a_missing_native_table() {
         "{}",
         e.message
     );
+}
+
+/// The filters on parameters are plain comparisons once the parameters are constants: the
+/// optimized plan filters the scan with `TimeGenerated >= ...` and `DstPortNumber = 443`,
+/// and no unset parameter leaves a residual `IS NULL OR ...` test.
+#[test]
+fn network_session_filters_reach_the_scan() {
+    let s = network_sessions();
+    let (logical, _) = s
+        .explain("_Im_NetworkSession(starttime=datetime(2024-01-10), dstportnumber=443)")
+        .expect("explain");
+    let optimized = logical
+        .split("-- optimized --")
+        .nth(1)
+        .expect("optimized plan");
+    let filter = optimized
+        .lines()
+        .find(|l| l.trim_start().starts_with("Filter:"))
+        .unwrap_or_else(|| panic!("no filter in\n{optimized}"));
+    assert!(
+        filter.contains(
+            "asimnetworksessionlogs.TimeGenerated >= TimestampNanosecond(1704844800000000000"
+        ) && filter.contains("asimnetworksessionlogs.DstPortNumber = Int32(443)"),
+        "{filter}"
+    );
+    assert!(!optimized.contains("IS NULL OR"), "{optimized}");
 }
