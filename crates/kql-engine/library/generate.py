@@ -137,28 +137,28 @@ INTERNAL = {"TenantId", "SourceSystem", "_SubscriptionId", "_ItemId", "_BilledSi
 # Misspelled column names in the function descriptions (never produced by any parser).
 TYPOS = {"EventCountw", "DvcScopeOd"}
 
-# Per schema: (native table, function-as-table schema files, function descriptions,
-# aliases our native parser adds that no reference file lists).
+# Per schema: (native table, function-as-table schema files, function descriptions).
 SCHEMAS = {
-    "Dns": ("ASimDnsActivityLogs", ["ASimDns"], ["_Im_Dns"], []),
-    "Authentication": ("ASimAuthenticationEventLogs", [], ["_Im_Authentication"], []),
-    "ProcessEvent": ("ASimProcessEventLogs", [], ["_Im_ProcessEvent", "_ASim_ProcessEvent"], []),
-    "FileEvent": ("ASimFileEventLogs", [], ["_Im_FileEvent", "_ASim_FileEvent"], []),
-    "RegistryEvent": ("ASimRegistryEventLogs", [], ["_Im_RegistryEvent", "_ASim_RegistryEvent"], []),
-    "AuditEvent": ("ASimAuditEventLogs", [], ["_Im_AuditEvent"], []),
-    "UserManagement": ("ASimUserManagementActivityLogs", [], ["_Im_UserManagement"], []),
-    "DhcpEvent": ("ASimDhcpEventLogs", ["ASimDhcpEvent"], ["_Im_DhcpEvent"], []),
-    "AlertEvent": ("ASimAlertEventLogs", [], [], []),
+    "Dns": ("ASimDnsActivityLogs", ["ASimDns"], ["_Im_Dns"]),
+    "Authentication": ("ASimAuthenticationEventLogs", [], ["_Im_Authentication"]),
+    "ProcessEvent": ("ASimProcessEventLogs", [], ["_Im_ProcessEvent", "_ASim_ProcessEvent"]),
+    "FileEvent": ("ASimFileEventLogs", [], ["_Im_FileEvent", "_ASim_FileEvent"]),
+    "RegistryEvent": ("ASimRegistryEventLogs", [], ["_Im_RegistryEvent", "_ASim_RegistryEvent"]),
+    "AuditEvent": ("ASimAuditEventLogs", [], ["_Im_AuditEvent"]),
+    "UserManagement": ("ASimUserManagementActivityLogs", [], ["_Im_UserManagement"]),
+    "DhcpEvent": ("ASimDhcpEventLogs", ["ASimDhcpEvent"], ["_Im_DhcpEvent"]),
+    "AlertEvent": ("ASimAlertEventLogs", [], []),
 }
 
 # Schemas whose native table definition has custom-log artifacts (threat columns typed as
 # strings): the reference function schemas' types win and the native parser converts.
 PREFER_REFERENCE_TYPES = {"Dns"}
 
-# Aliases every native parser adds (the ASIM common fields), with their types.
+# Columns every native parser outputs (the ASIM common fields), with their types.
 COMMON_EXTRA = [("TimeGenerated", "datetime"), ("_ResourceId", "string"), ("Type", "string"),
                 ("EventSchema", "string"), ("EventUid", "string")]
 
+# Per schema: the aliases our native parser adds that no reference file lists.
 EXTRA = {
     "Dns": [("Dvc", "string"), ("IpAddr", "string"), ("User", "string"), ("Hostname", "string"),
             ("Domain", "string"), ("SessionId", "string"), ("DnsResponseCodeName", "string"),
@@ -189,7 +189,7 @@ EXTRA = {
 
 def merged_empty(schema, tables, functions):
     """The ordered (name, type) columns of a normalized schema without an empty parser file."""
-    native, as_tables, fns, _ = SCHEMAS[schema]
+    native, as_tables, fns = SCHEMAS[schema]
     table_types = dict(tables[native])
     prefer_table = schema not in PREFER_REFERENCE_TYPES
     order, types = [], {}
@@ -275,7 +275,7 @@ def main():
         kql.append("")
     for schema in SCHEMAS:
         cols = merged_empty(schema, tmap, fmap)
-        native, as_tables, fns, _ = SCHEMAS[schema]
+        native, as_tables, fns = SCHEMAS[schema]
         srcs = ", ".join(as_tables + fns + [native])
         kql.append(empty_function(schema, cols, f"merged from {srcs} and the parser aliases"))
         kql.append("")
