@@ -5,7 +5,7 @@
 //! is exact, so a fix (or a regression) makes the test fail until the list is updated.
 //! Planner gaps among the reasons are described in `docs/planner-gaps.md`.
 
-use super::common::{kql, shared_dir, yaml_files};
+use super::common::{kql, shared_dir, temp_dir, write, yaml_files};
 
 /// (path suffix under corpus/asim, error code, reason).
 const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
@@ -286,5 +286,60 @@ fn corpus_asim_plans_at_least_95_percent() {
             .map(|(f, c, m)| format!("{f}: {c} {m}"))
             .collect::<Vec<_>>()
             .join("\n")
+    );
+}
+
+/// `kql check` plans ASIM parsers and Sentinel tables with no flags (the built-in library and
+/// schema catalogue); a column that no schema has is still an error.
+#[test]
+fn check_needs_no_flags_for_asim_parsers_and_sentinel_tables() {
+    let dir = temp_dir("asim-check");
+    let ok = write(
+        &dir,
+        "ok.kql",
+        "_Im_NetworkSession(starttime=ago(1d), dstportnumber=443)\n\
+         | summarize count() by DstPortNumber, ASimMatchingIpAddr\n\
+         | join kind=inner (CommonSecurityLog | project DstPortNumber = toint(DestinationPort)) \
+         on DstPortNumber",
+    );
+    let bad = write(&dir, "bad.kql", "_Im_WebSession | project NoSuchColumn");
+    let out = kql(&["check", &ok]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = kql(&["check", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NoSuchColumn"));
+}
+
+/// `kql run` does not invent empty tables from the catalogue: a table missing from the data
+/// directory is an error, while the unifying ASIM parser skips its missing source (with a
+/// warning) and returns the empty normalized schema.
+#[test]
+fn run_over_a_data_dir_without_the_native_table() {
+    let dir = temp_dir("asim-run");
+    std::fs::create_dir_all(dir.join("data")).expect("data dir");
+    let data = dir.join("data").to_string_lossy().into_owned();
+    let q = write(
+        &dir,
+        "q.kql",
+        "_Im_NetworkSession(starttime=ago(1d)) | summarize n = count()",
+    );
+    let out = kql(&["run", &q, "--data", &data, "--format", "csv"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout.trim(), "n\n0", "{stdout}");
+    assert!(stderr.contains("ASimNetworkSessionLogs"), "{stderr}");
+    let q = write(&dir, "t.kql", "ASimNetworkSessionLogs | count");
+    let out = kql(&["run", &q, "--data", &data]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ASimNetworkSessionLogs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
