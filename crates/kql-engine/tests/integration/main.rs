@@ -1,5 +1,6 @@
-//! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`) and
-//! the built-in ASIM library (`asim`).
+//! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`), planner
+//! snapshots (`plans`) and the built-in ASIM library (`asim`).
 
 mod asim;
+mod plans;
 mod results;
