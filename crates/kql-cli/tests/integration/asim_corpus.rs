@@ -100,12 +100,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "KQL2011",
         "`_ASIM_GetWatchlistRaw` (ASIM helper over the Watchlist table) is not in the library",
     ),
-    // Not supported yet by the planner.
-    (
-        "DataExfiltrationTimeSeriesAnomaly.yaml",
-        "KQL2003",
-        "planner gap: `row_number`(StartingIndex, Restart), the two-argument form",
-    ),
     // Genuine errors in the source rule.
     (
         "Remote Desktop Network Traffic(ASIM Network Session schema).yaml",
