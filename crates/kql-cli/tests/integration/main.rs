@@ -1,6 +1,8 @@
 //! The `kql` binary end to end (one test binary): `check` output formats and exit codes,
-//! planning the Sentinel corpus, golden results of the seed rules and example queries.
+//! planning the Sentinel corpus (`corpus`: non-ASIM rules; `asim_corpus`: ASIM rules over the
+//! built-in parser library), golden results of the seed rules and example queries (`golden`).
 
+mod asim_corpus;
 mod check;
 mod common;
 mod corpus;
