@@ -261,12 +261,6 @@ fn run_case(name: &str) {
         .arg("--data")
         .arg(root.join("testdata"))
         .args(["--format", "csv"]);
-    // Stand-ins for the ASIM functions until the built-in library exists (see
-    // golden/functions/asim_standins.kql); the expected results do not depend on them.
-    let standins = golden_dir().join("functions");
-    if standins.is_dir() {
-        cmd.arg("--functions").arg(&standins);
-    }
     let out = cmd.output().expect("run kql");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -443,13 +437,11 @@ fn query_ioc_web_matches() {
 }
 
 #[test]
-#[ignore = "engine bug: Parquet field metadata `kql_type` is dropped (ParquetFormat skip_metadata defaults to true), so dynamic columns read as string and `Data.description` fails"]
 fn query_ioc_matches_stix() {
     run_case("ioc_matches_stix");
 }
 
 #[test]
-#[ignore = "engine bug: Parquet field metadata `kql_type` is dropped (ParquetFormat skip_metadata defaults to true), so dynamic columns read as string"]
 fn schema_dynamic_columns() {
     run_case("schema_dynamic_columns");
 }
