@@ -261,3 +261,40 @@ mod tests {
         }
     }
 }
+
+/// Columns added to [`SCHEMAS`] entries that the reference schemas omit (with the evidence in
+/// the file).
+pub static SCHEMA_AMENDMENTS: &str = include_str!("../library/schema_amendments.txt");
+
+/// The watchlist layout catalogue `library/watchlists.txt` (alias → column names), used by
+/// `kql check` only, when a rule reads a watchlist the data directory does not provide.
+pub static WATCHLISTS: &str = include_str!("../library/watchlists.txt");
+
+/// The column names of a watchlist alias in [`WATCHLISTS`].
+pub fn watchlist_layout(alias: &str) -> Option<Vec<String>> {
+    WATCHLISTS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .find(|(a, _)| a.trim() == alias)
+        .map(|(_, cols)| {
+            cols.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+}
+
+#[cfg(test)]
+mod watchlist_tests {
+    use super::watchlist_layout;
+
+    #[test]
+    fn known_layouts_are_found() {
+        let cols = watchlist_layout("NetworkSession_Monitor_Configuration").unwrap_or_default();
+        assert_eq!(cols.first().map(String::as_str), Some("Ports"));
+        assert_eq!(cols.len(), 12);
+        assert!(watchlist_layout("NoSuchWatchlist").is_none());
+    }
+}

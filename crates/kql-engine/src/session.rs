@@ -614,6 +614,10 @@ impl Catalog for Session {
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         self.collect(plan)
     }
+
+    fn watchlist_layout(&self, alias: &str) -> Option<Vec<String>> {
+        crate::library::watchlist_layout(alias)
+    }
 }
 
 /// A stored function with no body but an empty table of `f`'s declared columns; its
@@ -653,7 +657,17 @@ fn builtin_schemas() -> Result<&'static BuiltinSchemas, String> {
         std::sync::OnceLock::new();
     SCHEMAS
         .get_or_init(|| {
-            let catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
+            let mut catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
+            let amendments = crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS)?;
+            for a in amendments.tables {
+                if let Some(t) = catalogue.tables.iter_mut().find(|t| t.name == a.name) {
+                    for c in a.columns {
+                        if !t.columns.iter().any(|(n, _)| n == &c.0) {
+                            t.columns.push(c);
+                        }
+                    }
+                }
+            }
             let stubs = catalogue
                 .functions
                 .iter()

@@ -86,11 +86,6 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "rule error: `$left.secondUserAdded` names a right-side column ($left/$right swapped)",
     ),
     (
-        "LoginSpikeWithIncreaseFailureRate.yaml",
-        "KQL2003",
-        "rule error (file is not valid YAML): `round(FailureRate = ...)` passes a named argument round() does not have",
-    ),
-    (
         "Microsoft Teams protection/Teams Spam ZAP.yaml",
         "KQL1001",
         "rule error: the YAML `version:` key is indented into the query block",
