@@ -66,6 +66,7 @@ fn main() -> ExitCode {
                     functions: args.functions.clone(),
                     now: None,
                     builtin_schemas: true,
+                    memory_limit: None,
                 };
                 let mut notes = Vec::new();
                 match setup::build_session(&sargs, &mut notes) {

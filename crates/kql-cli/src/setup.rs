@@ -26,6 +26,11 @@ pub struct SessionArgs {
     /// Do not load any data directory (not even the default one).
     #[arg(long)]
     pub no_data: bool,
+    /// Memory available to query execution, e.g. `2GiB`, `512MiB` (suffixes B, KiB, MiB,
+    /// GiB; KB/MB/GB and K/M/G are read as the same binary units). Sorts and aggregations
+    /// spill to the temporary directory beyond it. Default: no limit.
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory_size)]
+    pub memory_limit: Option<usize>,
     /// Load the built-in table-schema catalogue as schema-only tables (`kql check`). `kql run`
     /// leaves it out so that a table missing from the data directory is a clear error (and
     /// `union isfuzzy=true` skips it) rather than an empty table.
@@ -56,6 +61,30 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
     })
 }
 
+/// Parses a `--memory-limit` value: a whole number with an optional unit (`B`, `KiB`,
+/// `MiB`, `GiB`, `TiB`; `K`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB` mean the same binary
+/// units), case-insensitive, e.g. `2GiB` = 2147483648 bytes.
+pub fn parse_memory_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let bad = || format!("invalid memory size `{text}`: expected e.g. 2GiB, 512MiB or 1048576");
+    let n: usize = num.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let size = n.checked_mul(1usize << shift).ok_or_else(bad)?;
+    if size == 0 {
+        return Err(format!("invalid memory size `{text}`: must be positive"));
+    }
+    Ok(size)
+}
+
 /// Builds the session; `notes` receives informational messages for stderr.
 pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Session, String> {
     let data = data_dir(args);
@@ -77,6 +106,7 @@ pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Sess
     let mut session = Session::new(SessionOptions {
         now_ns,
         no_builtin_schemas: !args.builtin_schemas,
+        memory_limit: args.memory_limit,
         ..SessionOptions::default()
     })
     .map_err(|d| d.message)?;
@@ -111,4 +141,24 @@ pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Sess
         }
     }
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_memory_size;
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(parse_memory_size("2GiB"), Ok(2 * 1024 * 1024 * 1024));
+        assert_eq!(parse_memory_size("512MiB"), Ok(512 * 1024 * 1024));
+        assert_eq!(parse_memory_size("64kib"), Ok(64 * 1024));
+        assert_eq!(parse_memory_size("3G"), Ok(3 << 30));
+        assert_eq!(parse_memory_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_memory_size(" 1 MiB "), Ok(1 << 20));
+        assert!(parse_memory_size("2 GiBs").is_err());
+        assert!(parse_memory_size("GiB").is_err());
+        assert!(parse_memory_size("-1GiB").is_err());
+        assert!(parse_memory_size("0").is_err());
+        assert!(parse_memory_size("1.5GiB").is_err());
+    }
 }

@@ -12,6 +12,7 @@ use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::{LogicalPlan, ScalarUDF, lit};
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -33,7 +34,9 @@ pub struct SessionOptions {
     pub now_ns: Option<i64>,
     /// DataFusion `target_partitions` (default: number of CPUs).
     pub target_partitions: Option<usize>,
-    /// Memory limit in bytes for query execution (spills or fails beyond it).
+    /// Memory limit in bytes for query execution: operators that can spill (sorts,
+    /// aggregations, sort-merge joins) spill to the OS temporary directory beyond it; the
+    /// others fail with a resources-exhausted error.
     pub memory_limit: Option<usize>,
     /// A rule's look-back (`queryPeriod`) in ns: tables with a `TimeGenerated` datetime
     /// column only show rows with `TimeGenerated >= now() - window`, as in Sentinel.
@@ -121,7 +124,15 @@ impl Session {
         opts.execution.parquet.reorder_filters = true;
         let mut runtime = RuntimeEnvBuilder::new();
         if let Some(limit) = options.memory_limit {
-            runtime = runtime.with_memory_limit(limit, 1.0);
+            // A fair pool: several spilling operators (sorts, aggregations, joins) share
+            // it evenly instead of the first one taking everything; spill files go to the
+            // OS temporary directory (the runtime's default disk manager). The tracking
+            // wrapper names the largest consumers when a query still runs out of memory.
+            let pool = TrackConsumersPool::new(
+                FairSpillPool::new(limit),
+                std::num::NonZeroUsize::new(5).unwrap_or(std::num::NonZeroUsize::MIN),
+            );
+            runtime = runtime.with_memory_pool(Arc::new(pool));
         }
         let runtime = runtime.build_arc().map_err(|e| {
             Diagnostic::error(DATA_ERROR, format!("cannot configure memory: {e}"), 0..0)

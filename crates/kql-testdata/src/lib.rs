@@ -8,9 +8,13 @@
 //! testdata` rewrites the same bytes. The planted behaviour (spiking and quiet ports,
 //! indicator versions, threat sessions, ...) is described in `crates/kql-testdata/README.md`
 //! and, per rule, next to the golden files in `crates/kql-cli/tests/golden/`.
+//!
+//! [`scale::generate_scale`] (`kql-testdata --scale ROWS`) writes the same tables with any
+//! number of network sessions, for benchmarks.
 
 pub mod network;
 pub mod prng;
+pub mod scale;
 pub mod schemas;
 pub mod table;
 pub mod threat_intel;

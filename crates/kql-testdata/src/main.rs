@@ -1,30 +1,85 @@
-//! `kql-testdata --out DIR`: writes the sample workspace (default `testdata`).
+//! `kql-testdata [--out DIR]`: writes the sample workspace (default `testdata`).
+//! `kql-testdata --scale ROWS [--out DIR] [--row-group-rows N]`: writes a workspace with
+//! `ROWS` network sessions for benchmarks (default `target/bench-data/ROWS`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: kql-testdata [--out DIR]   (default: testdata)\n       \
+     kql-testdata --scale ROWS [--out DIR] [--row-group-rows N]   (default: target/bench-data/ROWS)";
+
+/// A row count such as `10000000`, `10M`, `100m`, `500k`.
+fn parse_count(text: &str) -> Option<u64> {
+    let t = text.trim().replace('_', "");
+    let (num, mult) = match t.chars().last()? {
+        'k' | 'K' => (&t[..t.len() - 1], 1_000),
+        'm' | 'M' => (&t[..t.len() - 1], 1_000_000),
+        'g' | 'G' | 'b' | 'B' => (&t[..t.len() - 1], 1_000_000_000),
+        _ => (t.as_str(), 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mult)
+}
+
 fn main() -> ExitCode {
-    let mut out = PathBuf::from("testdata");
+    let mut out: Option<PathBuf> = None;
+    let mut scale: Option<u64> = None;
+    let mut row_group_rows: Option<usize> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        match a.as_str() {
-            "--out" => match args.next() {
-                Some(d) => out = PathBuf::from(d),
-                None => {
-                    eprintln!("error: --out needs a directory");
-                    return ExitCode::from(2);
-                }
-            },
+        let mut value = |what: &str| {
+            args.next()
+                .ok_or_else(|| format!("error: {a} needs {what}\n{USAGE}"))
+        };
+        let parsed = match a.as_str() {
+            "--out" => value("a directory").map(|d| out = Some(PathBuf::from(d))),
+            "--scale" => value("a row count").and_then(|n| {
+                parse_count(&n)
+                    .map(|n| scale = Some(n))
+                    .ok_or_else(|| format!("error: bad row count `{n}`"))
+            }),
+            "--row-group-rows" => value("a row count").and_then(|n| {
+                parse_count(&n)
+                    .map(|n| row_group_rows = Some(n as usize))
+                    .ok_or_else(|| format!("error: bad row count `{n}`"))
+            }),
             "-h" | "--help" => {
-                println!("usage: kql-testdata [--out DIR]   (default: testdata)");
+                println!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
-            other => {
-                eprintln!("error: unknown argument `{other}` (usage: kql-testdata [--out DIR])");
-                return ExitCode::from(2);
-            }
+            other => Err(format!("error: unknown argument `{other}`\n{USAGE}")),
+        };
+        if let Err(e) = parsed {
+            eprintln!("{e}");
+            return ExitCode::from(2);
         }
     }
+    if let Some(rows) = scale {
+        let dir = out.unwrap_or_else(|| PathBuf::from(format!("target/bench-data/{rows}")));
+        let mut opts = kql_testdata::scale::ScaleOptions::new(rows, dir);
+        if let Some(n) = row_group_rows {
+            opts.row_group_rows = n;
+        }
+        let started = std::time::Instant::now();
+        return match kql_testdata::scale::generate_scale(&opts) {
+            Ok(r) => {
+                println!(
+                    "wrote {} rows of ASimNetworkSessionLogs in {:.1} s ({} planted at factor {}, {} background) to {}",
+                    r.rows,
+                    started.elapsed().as_secs_f64(),
+                    r.planted,
+                    r.factor,
+                    r.background,
+                    opts.out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let out = out.unwrap_or_else(|| PathBuf::from("testdata"));
     match kql_testdata::generate(&out) {
         Ok(files) => {
             for f in files {

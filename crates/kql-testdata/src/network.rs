@@ -168,7 +168,7 @@ fn workstation(r: &mut SplitMix64) -> (String, String) {
 }
 
 /// The common columns of one session.
-fn session(
+pub(crate) fn session(
     r: &mut SplitMix64,
     t: i64,
     port: i32,
@@ -453,6 +453,14 @@ pub fn rows() -> Result<Vec<Row>, String> {
             out.push((t, row));
         }
     }
+    out.extend(threat_rows());
+    out.sort_by_key(|(t, _)| *t);
+    Ok(out.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The threat sessions of the summary rule, with their times (not sorted).
+pub(crate) fn threat_rows() -> Vec<(i64, Row)> {
+    let mut out = Vec::new();
     let mut r = SplitMix64::derive(SEED, "net/threats");
     let w0 = summary_window_start();
     for th in threats() {
@@ -476,6 +484,5 @@ pub fn rows() -> Result<Vec<Row>, String> {
         }
         out.push((t, row));
     }
-    out.sort_by_key(|(t, _)| *t);
-    Ok(out.into_iter().map(|(_, r)| r).collect())
+    out
 }

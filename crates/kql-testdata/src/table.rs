@@ -44,7 +44,7 @@ pub fn s(x: impl Into<String>) -> V {
 }
 
 /// The Arrow type that stores KQL type `ty`.
-fn arrow_type(ty: &str) -> Result<DataType, String> {
+pub(crate) fn arrow_type(ty: &str) -> Result<DataType, String> {
     Ok(match ty {
         "string" | "guid" | "dynamic" => DataType::Utf8,
         "datetime" => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
