@@ -15,12 +15,12 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::common::utils::SingleRowListArrayBuilder;
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::FunctionRegistry;
 use datafusion::functions::expr_fn::{date_bin, get_field, lower, regexp_replace, starts_with};
-use datafusion::functions_aggregate::expr_fn::{array_agg, count_all, count_distinct};
+use datafusion::functions_aggregate::count::count_all;
+use datafusion::functions_aggregate::expr_fn::{array_agg, count_distinct};
 use datafusion::functions_nested::expr_fn::string_to_array;
-use datafusion::logical_expr::{
-    ExprFunctionExt, JoinType, cast, col, lit, when,
-};
+use datafusion::logical_expr::{ExprFunctionExt, JoinType, cast, ident, lit, when};
 use datafusion::prelude::{DataFrame, Expr, SessionContext};
 use std::sync::Arc;
 
@@ -29,7 +29,10 @@ pub const TABLE: &str = "ASimNetworkSessionLogs";
 
 /// A `Timestamp(ns, UTC)` literal.
 fn ts(ns: i64) -> Expr {
-    lit(ScalarValue::TimestampNanosecond(Some(ns), Some("UTC".into())))
+    lit(ScalarValue::TimestampNanosecond(
+        Some(ns),
+        Some("UTC".into()),
+    ))
 }
 
 /// `bin(e, step)` for datetimes: `date_bin` from the epoch.
@@ -70,9 +73,9 @@ pub async fn run(ctx: &SessionContext, q: QueryId, p: &Params) -> Result<Vec<Rec
             .table(TABLE)
             .await?
             .filter(
-                col("DstPortNumber")
+                ident("DstPortNumber")
                     .eq(lit(22i32))
-                    .and(col("DvcAction").eq(lit("Deny"))),
+                    .and(ident("DvcAction").eq(lit("Deny"))),
             )?
             .select_columns(&[
                 "TimeGenerated",
@@ -83,18 +86,18 @@ pub async fn run(ctx: &SessionContext, q: QueryId, p: &Params) -> Result<Vec<Rec
             ])?,
         QueryId::SummarizeBin5Keys => ctx.table(TABLE).await?.aggregate(
             vec![
-                bin_time(col("TimeGenerated"), HOUR).alias("TimeGenerated"),
-                col("DstPortNumber"),
-                col("NetworkProtocol"),
-                col("NetworkDirection"),
-                col("DvcAction"),
-                col("DstAppName"),
+                bin_time(ident("TimeGenerated"), HOUR).alias("TimeGenerated"),
+                ident("DstPortNumber"),
+                ident("NetworkProtocol"),
+                ident("NetworkDirection"),
+                ident("DvcAction"),
+                ident("DstAppName"),
             ],
             vec![count_all().alias("Count")],
         )?,
         QueryId::Dcount => ctx.table(TABLE).await?.aggregate(
-            vec![col("DstPortNumber")],
-            vec![count_distinct(col("DstIpAddr")).alias("Peers")],
+            vec![ident("DstPortNumber")],
+            vec![count_distinct(ident("DstIpAddr")).alias("Peers")],
         )?,
         QueryId::Join1Mx10k => {
             let (lo, hi) = p.join_window();
@@ -116,41 +119,45 @@ pub async fn run(ctx: &SessionContext, q: QueryId, p: &Params) -> Result<Vec<Rec
             ctx.table(TABLE)
                 .await?
                 .filter(
-                    col("TimeGenerated")
+                    ident("TimeGenerated")
                         .gt_eq(ts(lo))
-                        .and(col("TimeGenerated").lt(ts(hi))),
+                        .and(ident("TimeGenerated").lt(ts(hi))),
                 )?
-                .join(watched, JoinType::Inner, &["DstIpAddr"], &["WatchedIp"], None)?
+                .join_on(
+                    watched,
+                    JoinType::Inner,
+                    [ident("DstIpAddr").eq(ident("WatchedIp"))],
+                )?
                 .select_columns(&["TimeGenerated", "SrcIpAddr", "DstIpAddr", "Watch"])?
         }
         QueryId::MvExpandSplit => ctx
             .table(TABLE)
             .await?
             .select(vec![
-                string_to_array(
-                    col("DstIpAddr"),
-                    lit("."),
-                    lit(ScalarValue::Utf8(None)),
-                )
-                .alias("Octet"),
+                string_to_array(ident("DstIpAddr"), lit("."), lit(ScalarValue::Utf8(None)))
+                    .alias("octet"),
             ])?
-            .unnest_columns(&["Octet"])?
-            .aggregate(vec![col("Octet")], vec![count_all().alias("Count")])?,
+            // unnest_columns parses its names as SQL identifiers (lower case).
+            .unnest_columns(&["octet"])?
+            .aggregate(
+                vec![ident("octet").alias("Octet")],
+                vec![count_all().alias("Count")],
+            )?,
         QueryId::MakeSeries10k => {
             let from = p.now_ns - 14 * DAY;
             let nbins = (14 * DAY) / HOUR;
-            let idx = (cast(col("TimeGenerated"), DataType::Int64) - lit(from)) / lit(HOUR);
+            let idx = (cast(ident("TimeGenerated"), DataType::Int64) - lit(from)) / lit(HOUR);
             ctx.table(TABLE)
                 .await?
                 .filter(
-                    col("NetworkDirection")
+                    ident("NetworkDirection")
                         .eq(lit("Outbound"))
-                        .and(starts_with(col("SrcIpAddr"), lit("10.100.")))
-                        .and(col("TimeGenerated").gt_eq(ts(from)))
-                        .and(col("TimeGenerated").lt(ts(p.now_ns))),
+                        .and(starts_with(ident("SrcIpAddr"), lit("10.100.")))
+                        .and(ident("TimeGenerated").gt_eq(ts(from)))
+                        .and(ident("TimeGenerated").lt(ts(p.now_ns))),
                 )?
                 .aggregate(
-                    vec![col("SrcIpAddr")],
+                    vec![ident("SrcIpAddr")],
                     vec![
                         udaf(ctx, "kql_ms_count")?
                             .call(vec![idx, lit(nbins), lit(0i64)])
@@ -158,8 +165,8 @@ pub async fn run(ctx: &SessionContext, q: QueryId, p: &Params) -> Result<Vec<Rec
                     ],
                 )?
                 .select(vec![
-                    col("SrcIpAddr"),
-                    col("Sessions"),
+                    ident("SrcIpAddr"),
+                    ident("Sessions"),
                     axis(from, HOUR, nbins).alias("TimeGenerated"),
                 ])?
         }
@@ -173,12 +180,12 @@ async fn port_misuse(ctx: &SessionContext, p: &Params, analytic: bool) -> Result
     let mut net = ctx.table(TABLE).await?;
     if analytic {
         // queryPeriod: 14d.
-        net = net.filter(col("TimeGenerated").gt_eq(ts(now - 14 * DAY)))?;
+        net = net.filter(ident("TimeGenerated").gt_eq(ts(now - 14 * DAY)))?;
     }
     // eps: sessions of the last 5 minutes / 300 picks the look-back.
     let recent = net
         .clone()
-        .filter(col("TimeGenerated").gt(ts(now - 5 * MIN)))?
+        .filter(ident("TimeGenerated").gt(ts(now - 5 * MIN)))?
         .count()
         .await? as i64;
     let eps = recent / 300;
@@ -191,7 +198,7 @@ async fn port_misuse(ctx: &SessionContext, p: &Params, analytic: bool) -> Result
     };
     // No summary tables in the workspace: maxSummarizedTime = ago(14d).
     let from = now - 14 * DAY;
-    let tg = || col("TimeGenerated");
+    let tg = || ident("TimeGenerated");
     let summarized = net
         .filter(
             tg().gt_eq(ts(now - back * DAY))
@@ -200,34 +207,34 @@ async fn port_misuse(ctx: &SessionContext, p: &Params, analytic: bool) -> Result
         )?
         .aggregate(
             vec![
-                col("NetworkProtocol"),
-                col("DstPortNumber"),
-                col("DstAppName"),
-                col("NetworkDirection"),
-                col("DvcAction"),
+                ident("NetworkProtocol"),
+                ident("DstPortNumber"),
+                ident("DstAppName"),
+                ident("NetworkDirection"),
+                ident("DvcAction"),
                 bin_time(tg(), 10 * MIN).alias("EventTime"),
             ],
             vec![count_all().alias("Count")],
         )?;
-    let idx = (cast(col("EventTime"), DataType::Int64) - lit(from)) / lit(DAY);
+    let idx = (cast(ident("EventTime"), DataType::Int64) - lit(from)) / lit(DAY);
     let series = summarized
         .filter(
-            col("DstPortNumber")
+            ident("DstPortNumber")
                 .is_not_null()
-                .and(col("EventTime").gt_eq(ts(from)))
-                .and(col("EventTime").lt(ts(now))),
+                .and(ident("EventTime").gt_eq(ts(from)))
+                .and(ident("EventTime").lt(ts(now))),
         )?
         .aggregate(
             vec![
-                col("DstPortNumber"),
-                col("NetworkProtocol"),
-                col("NetworkDirection"),
-                col("DvcAction"),
+                ident("DstPortNumber"),
+                ident("NetworkProtocol"),
+                ident("NetworkDirection"),
+                ident("DvcAction"),
             ],
             vec![
                 udaf(ctx, "kql_ms_sum")?
                     .call(vec![
-                        cast(col("Count"), DataType::Int64),
+                        cast(ident("Count"), DataType::Int64),
                         idx,
                         lit(14i64),
                         lit(0i64),
@@ -236,84 +243,89 @@ async fn port_misuse(ctx: &SessionContext, p: &Params, analytic: bool) -> Result
             ],
         )?;
     let ad = udf(ctx, "kql_series_decompose_anomalies")?.call(vec![
-        col("Total"),
+        ident("Total"),
         lit(2.5f64),
         lit(-1i64),
         lit("linefit"),
     ]);
     let scored = series
         .select(vec![
-            col("DstPortNumber"),
-            col("NetworkProtocol"),
-            col("NetworkDirection"),
-            col("DvcAction"),
+            ident("DstPortNumber"),
+            ident("NetworkProtocol"),
+            ident("NetworkDirection"),
+            ident("DvcAction"),
             ad.alias("ad"),
-            axis(from, DAY, 14).alias("EventTime"),
+            axis(from, DAY, 14).alias("eventtime"),
         ])?
         .select(vec![
-            col("DstPortNumber"),
-            col("NetworkProtocol"),
-            col("NetworkDirection"),
-            col("DvcAction"),
-            get_field(col("ad"), "ad_score").alias("score"),
-            get_field(col("ad"), "baseline").alias("baseline"),
-            col("EventTime"),
+            ident("DstPortNumber"),
+            ident("NetworkProtocol"),
+            ident("NetworkDirection"),
+            ident("DvcAction"),
+            get_field(ident("ad"), "ad_score").alias("score"),
+            get_field(ident("ad"), "baseline").alias("baseline"),
+            ident("eventtime"),
         ])?
-        .unnest_columns(&["score", "baseline", "EventTime"])?
-        .filter(col("EventTime").gt_eq(ts(now - DAY)))?;
-    let port = cast(col("DstPortNumber"), DataType::Utf8);
+        // unnest_columns parses its names as SQL identifiers (lower case).
+        .unnest_columns(&["score", "baseline", "eventtime"])?
+        .filter(ident("eventtime").gt_eq(ts(now - DAY)))?;
+    let port = cast(ident("DstPortNumber"), DataType::Utf8);
     let (port, keep) = if analytic {
         (
             // trim_end(".0", tostring(DstPortNumber)): a regex, so "80" becomes "".
             regexp_replace(port, lit("(.0)+$"), lit(""), None),
-            cast(col("score"), DataType::Int32).gt(lit(5i32)),
+            cast(ident("score"), DataType::Int32).gt(lit(5i32)),
         )
     } else {
         (
             port,
-            cast(col("score"), DataType::Int32)
+            cast(ident("score"), DataType::Int32)
                 .gt_eq(lit(5i32))
-                .and(cast(col("baseline"), DataType::Int32).gt(lit(0i32))),
+                .and(cast(ident("baseline"), DataType::Int32).gt(lit(0i32))),
         )
     };
     let hits = scored.filter(keep)?.select(vec![
         port.alias("DstPortNumber"),
-        col("NetworkProtocol"),
-        col("NetworkDirection"),
-        col("DvcAction"),
+        ident("NetworkProtocol"),
+        ident("NetworkDirection"),
+        ident("DvcAction"),
     ])?;
     let mapping = ctx.read_batch(mapping(p, if analytic { "Detection" } else { "Hunting" })?)?;
     let matches_term = |list: &str, value: &str| {
-        col(list)
+        ident(list)
             .eq(lit("*"))
-            .or(lower(col(list)).eq(lower(col(value))))
+            .or(lower(ident(list)).eq(lower(ident(value))))
     };
     let set = |c: &str| {
-        array_agg(col(c))
+        array_agg(ident(c))
             .distinct()
-            .filter(col(c).not_eq(lit("")))
+            .filter(ident(c).not_eq(lit("")))
             .build()
     };
-    hits.join(mapping, JoinType::Inner, &["DstPortNumber"], &["Ports"], None)?
-        .filter(
-            matches_term("Protocol", "NetworkProtocol")
-                .and(matches_term("Direction", "NetworkDirection"))
-                .and(matches_term("Action", "DvcAction")),
-        )?
-        .aggregate(
-            vec![
-                col("Name"),
-                col("Severity"),
-                col("Tactic"),
-                col("DstPortNumber"),
-                col("Description"),
-            ],
-            vec![
-                set("NetworkProtocol")?.alias("NetworkProtocols"),
-                set("NetworkDirection")?.alias("NetworkDirections"),
-                set("DvcAction")?.alias("DvcActions"),
-            ],
-        )
+    hits.join_on(
+        mapping,
+        JoinType::Inner,
+        [ident("DstPortNumber").eq(ident("Ports"))],
+    )?
+    .filter(
+        matches_term("Protocol", "NetworkProtocol")
+            .and(matches_term("Direction", "NetworkDirection"))
+            .and(matches_term("Action", "DvcAction")),
+    )?
+    .aggregate(
+        vec![
+            ident("Name"),
+            ident("Severity"),
+            ident("Tactic"),
+            ident("DstPortNumber"),
+            ident("Description"),
+        ],
+        vec![
+            set("NetworkProtocol")?.alias("NetworkProtocols"),
+            set("NetworkDirection")?.alias("NetworkDirections"),
+            set("DvcAction")?.alias("DvcActions"),
+        ],
+    )
 }
 
 /// The watchlist rows of `kind` (`Type`), anomaly threshold, not disabled, with every
@@ -394,10 +406,10 @@ fn mapping(p: &Params, kind: &str) -> Result<RecordBatch> {
 async fn summary(ctx: &SessionContext, p: &Params) -> Result<DataFrame> {
     let start = floor_to(p.now_ns - 20 * MIN, 20 * MIN);
     let end = floor_to(p.now_ns, 20 * MIN);
-    let tg = || col("TimeGenerated");
+    let tg = || ident("TimeGenerated");
     // KQL coalesce over strings: the first non-empty one.
-    let threat = when(col("ThreatId").not_eq(lit("")), col("ThreatId"))
-        .otherwise(col("ThreatName"))?;
+    let threat = when(ident("ThreatId").not_eq(lit("")), ident("ThreatId"))
+        .otherwise(ident("ThreatName"))?;
     ctx.table(TABLE)
         .await?
         .filter(
@@ -408,25 +420,25 @@ async fn summary(ctx: &SessionContext, p: &Params) -> Result<DataFrame> {
         .filter(
             threat
                 .not_eq(lit(""))
-                .or(col("ThreatCategory").not_eq(lit(""))),
+                .or(ident("ThreatCategory").not_eq(lit(""))),
         )?
         .aggregate(
             vec![
-                col("SrcIpAddr"),
-                col("DstIpAddr"),
-                col("SrcHostname"),
-                col("DstHostname"),
+                ident("SrcIpAddr"),
+                ident("DstIpAddr"),
+                ident("SrcHostname"),
+                ident("DstHostname"),
                 bin_time(tg(), 20 * MIN).alias("TimeGenerated"),
             ],
             vec![count_all().alias("count_")],
         )?
         .select(vec![
-            col("SrcIpAddr"),
-            col("DstIpAddr"),
-            col("SrcHostname"),
-            col("DstHostname"),
-            col("TimeGenerated"),
-            col("count_"),
-            col("TimeGenerated").alias("EventTime"),
+            ident("SrcIpAddr"),
+            ident("DstIpAddr"),
+            ident("SrcHostname"),
+            ident("DstHostname"),
+            ident("TimeGenerated"),
+            ident("count_"),
+            ident("TimeGenerated").alias("EventTime"),
         ])
 }

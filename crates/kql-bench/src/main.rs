@@ -106,14 +106,18 @@ fn parse_args() -> Result<Args, String> {
                 let v = value()?;
                 a.only = v
                     .split(',')
-                    .map(|n| QueryId::from_name(n.trim()).ok_or_else(|| format!("unknown query `{n}`")))
+                    .map(|n| {
+                        QueryId::from_name(n.trim()).ok_or_else(|| format!("unknown query `{n}`"))
+                    })
                     .collect::<Result<_, _>>()?;
             }
             "--engines" => {
                 let v = value()?;
                 a.engines = v
                     .split(',')
-                    .map(|n| Engine::from_name(n.trim()).ok_or_else(|| format!("unknown engine `{n}`")))
+                    .map(|n| {
+                        Engine::from_name(n.trim()).ok_or_else(|| format!("unknown engine `{n}`"))
+                    })
                     .collect::<Result<_, _>>()?;
             }
             "--memory-limit" => {
@@ -123,8 +127,10 @@ fn parse_args() -> Result<Args, String> {
             }
             "--target-partitions" => {
                 let v = value()?;
-                a.settings.target_partitions =
-                    Some(v.parse().map_err(|_| format!("bad --target-partitions `{v}`"))?);
+                a.settings.target_partitions = Some(
+                    v.parse()
+                        .map_err(|_| format!("bad --target-partitions `{v}`"))?,
+                );
             }
             "--no-warmup" => a.warmup = false,
             "--in-process" => a.in_process = true,
@@ -222,12 +228,20 @@ fn measure_child(a: &Args, p: &Params, e: Engine, q: QueryId) -> Result<Measurem
         .map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(format!("child {} {} failed ({})", e.name(), q.name(), out.status));
+        return Err(format!(
+            "child {} {} failed ({})",
+            e.name(),
+            q.name(),
+            out.status
+        ));
     }
     stdout
         .lines()
         .rev()
-        .find_map(|l| l.strip_prefix("MEASUREMENT ").and_then(Measurement::from_json))
+        .find_map(|l| {
+            l.strip_prefix("MEASUREMENT ")
+                .and_then(Measurement::from_json)
+        })
         .ok_or_else(|| format!("child {} {}: no measurement", e.name(), q.name()))
 }
 
@@ -237,7 +251,10 @@ fn explain(p: &Params, a: &Args) -> Result<(), String> {
         let runner = runner::Runner::new(Engine::Kql, q, p, &a.settings)?;
         if let runner::Runner::Kql(session, _) = &runner {
             let (logical, physical) = session.explain(&query.text).map_err(|d| d.message)?;
-            println!("== {} (kql)\n{logical}\n-- physical --\n{physical}", q.name());
+            println!(
+                "== {} (kql)\n{logical}\n-- physical --\n{physical}",
+                q.name()
+            );
         }
     }
     Ok(())
@@ -344,7 +361,9 @@ fn main() -> ExitCode {
         }
         let secs = |m: Option<&Measurement>| m.map_or("-".into(), |m| format!("{:.3}", m.median()));
         let rate = |m: Option<&Measurement>| {
-            m.map_or("-".into(), |m| format!("{:.1}", a.rows as f64 / m.median() / 1e6))
+            m.map_or("-".into(), |m| {
+                format!("{:.1}", a.rows as f64 / m.median() / 1e6)
+            })
         };
         let rss = |m: Option<&Measurement>| m.map_or("-".into(), |m| mib(m.peak_rss_kib));
         let ratio = match (k, f) {

@@ -33,8 +33,8 @@ use crate::table::{Row, V, arrow_type, columns, s, write_parquet};
 use crate::time::{DAY, MIN, MS, SEC, floor_to};
 use crate::{NOW, NOW_NS, SEED, threat_intel, watchlist};
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringArray,
-    StringBuilder, TimestampNanosecondBuilder, new_null_array,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder,
+    StringArray, StringBuilder, TimestampNanosecondBuilder, new_null_array,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -444,7 +444,8 @@ pub fn generate_scale(opts: &ScaleOptions) -> Result<ScaleReport, String> {
         // Background, uniform over the window.
         let lo = start.max(window_start);
         let hi = end.min(NOW_NS);
-        let n = share(background, hi - window_start, window) - share(background, lo - window_start, window);
+        let n = share(background, hi - window_start, window)
+            - share(background, lo - window_start, window);
         for _ in 0..n {
             let t = lo + r.below(((hi - lo) / MS) as u64) as i64 * MS;
             rows.push((t, background_session(&mut r, t)));
