@@ -3,7 +3,7 @@
 //! query execution.
 
 use crate::schema_file::{FunctionSchema, TableSchema, read_schema_dir};
-use crate::table::{TableSource, provider_rel, schema_only_rel};
+use crate::table::{TableSource, non_null_columns, provider_rel, schema_only_rel};
 use crate::watchlist::read_watchlist;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -507,7 +507,10 @@ impl Session {
                 e.strip_backtrace()
             ))
         })?;
-        provider_rel(name, Arc::new(table), declared, &self.udfs)
+        // Every file the listing table reads (it lists directories recursively).
+        let files = parquet_files_under(path);
+        let non_null = non_null_columns(&files);
+        provider_rel(name, Arc::new(table), declared, &self.udfs, &non_null)
     }
 
     /// Applies the rule look-back to a table that has a `TimeGenerated` datetime column.
@@ -820,6 +823,32 @@ fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .unwrap_or_default();
     v.sort();
     v
+}
+
+/// `path` itself, or every `*.parquet` file below the directory `path` (recursively, as a
+/// listing table reads it).
+fn parquet_files_under(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        // An unreadable directory gives no files, so no column is taken as null-free.
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            return Vec::new();
+        };
+        for e in rd.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().and_then(|x| x.to_str()) == Some("parquet") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn num_cpus() -> usize {

@@ -1,6 +1,7 @@
 //! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`), planner
-//! snapshots (`plans`) and the built-in ASIM library (`asim`).
+//! snapshots (`plans`), the built-in ASIM library (`asim`) and the Parquet scan (`scan`).
 
 mod asim;
 mod plans;
 mod results;
+mod scan;
