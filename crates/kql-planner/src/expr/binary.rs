@@ -231,8 +231,29 @@ impl<'c> Planner<'c> {
         r: Typed,
         span: &Span,
     ) -> PResult<Typed> {
+        let never_null = matches!(l.ty, KqlType::String | KqlType::Guid);
         let l = self.stringish(ctx, l, span)?;
         let r = self.stringish(ctx, r, span)?;
+        // `startswith` / `endswith` with a constant pattern on a string column: DataFusion's
+        // built-ins compare the same bytes (KQL's case-insensitive forms fold ASCII letters
+        // only, so a pattern without ASCII letters matches exactly the same texts), and a
+        // prefix test can prune Parquet row groups. Strings are never null, so the
+        // built-ins' null propagation never applies.
+        if never_null
+            && matches!(s.kind, StrOpKind::StartsWith | StrOpKind::EndsWith)
+            && let Some(ScalarValue::Utf8(Some(p))) = self.const_eval(&r.expr)
+            && (s.case_sensitive || !p.bytes().any(|b| b.is_ascii_alphabetic()))
+        {
+            let e = if matches!(s.kind, StrOpKind::StartsWith) {
+                datafusion::functions::expr_fn::starts_with(l.expr, lit(p))
+            } else {
+                datafusion::functions::expr_fn::ends_with(l.expr, lit(p))
+            };
+            return Ok(Typed::new(
+                if s.negated { e.not() } else { e },
+                KqlType::Bool,
+            ));
+        }
         let base = match s.kind {
             StrOpKind::Has => "has",
             StrOpKind::HasPrefix => "hasprefix",

@@ -158,6 +158,16 @@ impl<'c> Planner<'c> {
             .collect();
         for (name, _, to, temp, plain_strings) in &lists {
             let mut v = Typed::new(Expr::Column(Column::from_name(temp)), KqlType::Dynamic);
+            if *plain_strings && *to == Some(KqlType::String) {
+                // `to typeof(string)` of a string element is the element itself (the JSON
+                // round trip below gives the same text; a null element gives "").
+                let e = coalesce(vec![v.expr, lit("")]);
+                match out.iter().position(|(n, _, _)| n == name) {
+                    Some(i) => out[i] = (name.clone(), KqlType::String, e),
+                    None => out.push((name.clone(), KqlType::String, e)),
+                }
+                continue;
+            }
             if *plain_strings {
                 // Elements of a typed string list: re-encode as JSON text (a Utf8 dynamic is
                 // always JSON text).
