@@ -1,11 +1,16 @@
-//! The `kql` command. Subcommands: `check` (now); `run`, `test` and `repl` will follow the
-//! CLI contract in `../shared/design/architecture.md` §4.
+//! The `kql` command: `repl` (the default), `run`, `check` and `test`, following the CLI
+//! contract in `../shared/design/architecture.md` §4.
 
 mod check;
+mod fixture;
 mod output;
+mod progress;
+mod repl;
 mod rule_file;
+mod rules;
 mod run;
 mod setup;
+mod test_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -16,7 +21,7 @@ use std::process::ExitCode;
 #[command(name = "kql", version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -24,8 +29,13 @@ enum Command {
     /// Check KQL files and Sentinel rule YAML files without running them; exit 1 on any
     /// failure.
     Check(CheckArgs),
-    /// Run a `.kql` file or a Sentinel rule `.yaml` and print its results.
+    /// Run a `.kql` file or Sentinel rule `.yaml` and print its results; with several
+    /// files, a directory or a glob, print one line per rule and a summary.
     Run(run::RunArgs),
+    /// Interactive KQL console (the default when no subcommand is given).
+    Repl(repl::ReplArgs),
+    /// Run golden tests of rules (`*.test.yaml` / `test.yaml` cases) and report pass/fail.
+    Test(test_cmd::TestArgs),
 }
 
 #[derive(Args, Debug)]
@@ -53,8 +63,13 @@ struct CheckArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return ExitCode::from(repl::main(&repl::ReplArgs::default()));
+    };
+    match command {
         Command::Run(args) => ExitCode::from(run::run(&args)),
+        Command::Repl(args) => ExitCode::from(repl::main(&args)),
+        Command::Test(args) => ExitCode::from(test_cmd::run(&args)),
         Command::Check(args) => {
             let session = if args.syntax_only {
                 None

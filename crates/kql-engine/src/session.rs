@@ -24,6 +24,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Session options.
 #[derive(Clone, Debug, Default)]
@@ -67,6 +68,42 @@ pub struct QueryOutput {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Cancels the query a [`Session`] is running, from another thread (the REPL's Ctrl-C).
+///
+/// Every execution the session starts (the final results, `toscalar`/`materialize` during
+/// planning, `explain`) stops with [`CANCELLED`] soon after [`CancelToken::cancel`]; the
+/// DataFusion streams are dropped, which aborts their tasks. The flag stays set until
+/// [`CancelToken::reset`], so reset it before starting the next query.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// Requests cancellation of the running query.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Clears a cancellation request.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether cancellation was requested.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once cancellation is requested (polls every 20 ms).
+    async fn cancelled(&self) {
+        while !self.is_cancelled() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Code of the error a cancelled query fails with.
+pub const CANCELLED: &str = "KQL4003";
+
 struct TableEntry {
     source: TableSource,
     declared: Option<TableSchema>,
@@ -84,6 +121,8 @@ pub struct Session {
     options: SessionOptions,
     /// The `now` of the query being planned (fixed per query).
     query_now: std::cell::Cell<i64>,
+    /// Cancellation of running executions.
+    cancel: CancelToken,
 }
 
 /// Code for problems loading a data directory or its files.
@@ -138,7 +177,13 @@ impl Session {
             functions: BTreeMap::new(),
             options,
             query_now: std::cell::Cell::new(0),
+            cancel: CancelToken::default(),
         })
+    }
+
+    /// The token that cancels this session's running query (shareable with other threads).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
     }
 
     /// Sets (or clears) the pinned `now`.
@@ -426,8 +471,9 @@ impl Session {
             return Err(Diagnostic::error("KQL2007", "nothing to explain", 0..0));
         };
         let ctx = self.ctx.clone();
+        let cancel = self.cancel.clone();
         self.rt
-            .block_on(async move {
+            .block_on(cancellable(&cancel, async move {
                 let df = ctx.execute_logical_plan(rel.plan).await?;
                 let logical = df.logical_plan().display_indent().to_string();
                 let optimized = df
@@ -443,19 +489,31 @@ impl Session {
                     format!("{logical}\n-- optimized --\n{optimized}"),
                     phys,
                 ))
+            }))
+            .map_err(|e| match e {
+                None => Diagnostic::error(CANCELLED, "query cancelled", 0..0),
+                Some(e) => Diagnostic::error("KQL4001", e.strip_backtrace(), 0..0),
             })
-            .map_err(|e| Diagnostic::error("KQL4001", e.strip_backtrace(), 0..0))
     }
 
     /// Executes a logical plan.
     fn collect(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         let ctx = self.ctx.clone();
+        let cancel = self.cancel.clone();
         self.rt
-            .block_on(async move {
+            .block_on(cancellable(&cancel, async move {
                 let df = ctx.execute_logical_plan(plan).await?;
                 df.collect().await
+            }))
+            .map_err(|e| match e {
+                None => CatalogError {
+                    code: CANCELLED,
+                    message: "query cancelled".into(),
+                },
+                Some(e) => {
+                    CatalogError::execution(format!("query failed: {}", e.strip_backtrace()))
+                }
             })
-            .map_err(|e| CatalogError::execution(format!("query failed: {}", e.strip_backtrace())))
     }
 
     /// Builds (and caches) a Parquet table's relation.
@@ -609,6 +667,17 @@ impl Catalog for Session {
 
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         self.collect(plan)
+    }
+}
+
+/// Runs `fut` unless `cancel` fires first (`Err(None)`); dropping `fut` aborts its streams.
+async fn cancellable<T>(
+    cancel: &CancelToken,
+    fut: impl std::future::Future<Output = Result<T, datafusion::error::DataFusionError>>,
+) -> Result<T, Option<datafusion::error::DataFusionError>> {
+    tokio::select! {
+        r = fut => r.map_err(Some),
+        _ = cancel.cancelled() => Err(None),
     }
 }
 
