@@ -526,7 +526,8 @@ impl Session {
         let url = ListingTableUrl::parse(path.to_string_lossy().as_ref())
             .map_err(|e| CatalogError::data(format!("{}: {e}", path.display())))?;
         let options =
-            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+            ListingOptions::new(Arc::new(ParquetFormat::default().with_skip_metadata(false)))
+                .with_file_extension(".parquet");
         let state = self.ctx.state();
         let config = self
             .rt

@@ -136,28 +136,31 @@ impl Rel {
     }
 
     /// Projects `exprs` (already aliased to their output names) with the given KQL columns.
-    /// Window functions inside the expressions are computed by a `Window` node first.
+    /// Window functions inside the expressions are computed by `Window` nodes first,
+    /// innermost first (a window function may use another one, e.g. `row_number`'s
+    /// restart predicate over `prev()`).
     pub fn project(&self, exprs: Vec<Expr>, columns: Vec<Col>) -> datafusion::common::Result<Rel> {
-        let windows = datafusion::logical_expr::utils::find_window_exprs(&exprs);
         let mut b = LogicalPlanBuilder::from(self.plan.clone());
-        let exprs = if windows.is_empty() {
-            exprs
-        } else {
-            b = b.window(windows.clone())?;
-            let mut out = Vec::with_capacity(exprs.len());
-            for e in exprs {
-                let e = e.transform_down(|x| {
-                    if windows.contains(&x) {
-                        let name = x.schema_name().to_string();
-                        Ok(Transformed::yes(Expr::Column(Column::from_name(name))))
-                    } else {
-                        Ok(Transformed::no(x))
-                    }
-                })?;
-                out.push(e.data);
+        let mut exprs = exprs;
+        loop {
+            let windows = all_window_exprs(&exprs);
+            if windows.is_empty() {
+                break;
             }
-            out
-        };
+            // Windows whose own arguments contain no window function can be computed now.
+            let ready: Vec<Expr> = windows
+                .into_iter()
+                .filter(|w| !contains_nested_window(w))
+                .collect();
+            if ready.is_empty() {
+                return datafusion::common::plan_err!("cannot order nested window functions");
+            }
+            b = b.window(ready.clone())?;
+            exprs = exprs
+                .into_iter()
+                .map(|e| replace_windows(e, &ready))
+                .collect::<datafusion::common::Result<Vec<_>>>()?;
+        }
         let plan = b.project(exprs)?.build()?;
         Ok(Rel::new(plan, columns))
     }
@@ -187,4 +190,44 @@ impl Rel {
             .collect();
         Schema::new(fields)
     }
+}
+
+/// Every window-function expression in `exprs`, at any depth, without duplicates.
+fn all_window_exprs(exprs: &[Expr]) -> Vec<Expr> {
+    let mut out: Vec<Expr> = Vec::new();
+    for e in exprs {
+        let _ = e.apply(|x| {
+            if matches!(x, Expr::WindowFunction(_)) && !out.contains(x) {
+                out.push(x.clone());
+            }
+            Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+        });
+    }
+    out
+}
+
+/// True when a window-function expression has another window function inside it.
+fn contains_nested_window(w: &Expr) -> bool {
+    let mut nested = false;
+    let _ = w.apply(|x| {
+        if !std::ptr::eq(x, w) && matches!(x, Expr::WindowFunction(_)) {
+            nested = true;
+            return Ok(datafusion::common::tree_node::TreeNodeRecursion::Stop);
+        }
+        Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+    });
+    nested
+}
+
+/// Replaces the computed window expressions in `e` by references to their output columns.
+fn replace_windows(e: Expr, done: &[Expr]) -> datafusion::common::Result<Expr> {
+    Ok(e.transform_down(|x| {
+        if done.contains(&x) {
+            let name = x.schema_name().to_string();
+            Ok(Transformed::yes(Expr::Column(Column::from_name(name))))
+        } else {
+            Ok(Transformed::no(x))
+        }
+    })?
+    .data)
 }

@@ -442,6 +442,15 @@ pub(crate) fn typed_literal<'a>(
             text.len().max(1),
         )))
     };
+    // `datetime("2015-01-01")`: a quoted date text is accepted (documented form).
+    let text = match text.as_bytes() {
+        [q @ (b'"' | b'\''), .., e]
+            if q == e && text.len() >= 2 && matches!(word, "datetime" | "date") =>
+        {
+            &text[1..text.len() - 1]
+        }
+        _ => text,
+    };
     let lit = match word {
         "datetime" | "date" => {
             if is_null {

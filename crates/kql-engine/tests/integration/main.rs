@@ -1,3 +1,4 @@
 //! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`).
 
+mod plans;
 mod results;

@@ -36,6 +36,23 @@ impl<'c> Planner<'c> {
                 };
                 Ok(Typed::new(e, KqlType::Bool))
             }
+            BinaryOp::Str(_) | BinaryOp::MatchesRegex
+                if matches!(left.node, ast::ExprKind::Star) =>
+            {
+                // `* has "x"`: true when any column satisfies the predicate.
+                let vctx = ctx.value();
+                let r = self.lower_expr(&vctx, right)?;
+                let mut any: Option<datafusion::logical_expr::Expr> = None;
+                for (i, c) in ctx.rel.columns.iter().enumerate() {
+                    let col = Typed::new(ctx.rel.col_expr(i), c.ty);
+                    let p = self.binary_values(&vctx, op, col, r.clone(), span)?;
+                    any = Some(match any {
+                        None => p.expr,
+                        Some(a) => a.or(p.expr),
+                    });
+                }
+                Ok(Typed::new(any.unwrap_or(lit(false)), KqlType::Bool))
+            }
             _ => {
                 let vctx = ctx.value();
                 let l = self.lower_expr(&vctx, left)?;

@@ -45,6 +45,9 @@ pub(crate) fn literal_value(l: &Literal, span: &Span) -> PResult<(ScalarValue, K
             KqlType::Guid,
         ),
         Literal::Dynamic(d) => {
+            if let Some(list) = numeric_array(d) {
+                return Ok((list, KqlType::Dynamic));
+            }
             let json = match d {
                 DynLit::Null => None,
                 other => Some(dyn_to_json(other, span)?.to_string()),
@@ -52,6 +55,53 @@ pub(crate) fn literal_value(l: &Literal, span: &Span) -> PResult<(ScalarValue, K
             (ScalarValue::Utf8(json), KqlType::Dynamic)
         }
     })
+}
+
+/// A non-empty array literal whose elements are all integers (or all non-integral reals),
+/// nulls allowed, as a typed list: element types then survive (series functions keep
+/// integer arrays integral). Other arrays stay JSON text.
+fn numeric_array(d: &DynLit) -> Option<ScalarValue> {
+    use datafusion::arrow::datatypes::DataType;
+    let DynLit::Array(items) = d else { return None };
+    if items.is_empty() || items.iter().all(|i| matches!(i, DynLit::Null)) {
+        return None;
+    }
+    let ints = items
+        .iter()
+        .all(|i| matches!(i, DynLit::Long(_) | DynLit::Null));
+    let reals = items
+        .iter()
+        .all(|i| matches!(i, DynLit::Real(_) | DynLit::Null));
+    let (values, dt): (Vec<ScalarValue>, DataType) = if ints {
+        let v = items
+            .iter()
+            .map(|i| {
+                ScalarValue::Int64(if let DynLit::Long(x) = i {
+                    Some(*x)
+                } else {
+                    None
+                })
+            })
+            .collect();
+        (v, DataType::Int64)
+    } else if reals {
+        let v = items
+            .iter()
+            .map(|i| {
+                ScalarValue::Float64(if let DynLit::Real(x) = i {
+                    Some(*x)
+                } else {
+                    None
+                })
+            })
+            .collect();
+        (v, DataType::Float64)
+    } else {
+        return None;
+    };
+    Some(ScalarValue::List(ScalarValue::new_list_nullable(
+        &values, &dt,
+    )))
 }
 
 /// A `datetime` scalar from nanoseconds since the Unix epoch.

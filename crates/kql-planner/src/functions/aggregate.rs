@@ -234,16 +234,16 @@ impl<'c> Planner<'c> {
                 } else {
                     "count_distinct"
                 };
-                LoweredAgg::one(
-                    agg::count_distinct(v.expr),
-                    format!("{prefix}_{first_name}"),
-                    KqlType::Long,
-                )
+                // kql_dcount: exact distinct count (a DISTINCT aggregate loses its
+                // distinctness when a FILTER is attached, so the KQL UDAF is used for both).
+                let e = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
+                LoweredAgg::one(e, format!("{prefix}_{first_name}"), KqlType::Long)
             }
             "dcountif" | "count_distinctif" => {
                 check(2, 3)?;
                 let v = self.groupable(&vctx, value(0)?, site)?;
-                let e = filtered(agg::count_distinct(v.expr), pred(1)?, site)?;
+                let d = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
+                let e = filtered(d, pred(1)?, site)?;
                 let prefix = if name == "dcountif" {
                     "dcountif"
                 } else {
@@ -350,9 +350,40 @@ impl<'c> Planner<'c> {
                     (_, false) => "kql_make_list",
                     (_, true) => "kql_make_list_dynamic",
                 };
+                let cap_index = if is_if { 2 } else { 1 };
+                // make_list follows the input order when the input is sorted: an ordered
+                // array_agg over the sort keys (nulls skipped, empty → []).
+                let ordered_keys = ctx.rel.order.as_ref().filter(|k| !k.is_empty());
+                if let (Some(keys), "kql_make_list", None) =
+                    (ordered_keys, udaf_name, args.get(cap_index))
+                {
+                    let sorts: Vec<datafusion::logical_expr::SortExpr> = keys
+                        .iter()
+                        .filter_map(|k| {
+                            ctx.rel.col_expr_by_name(&k.column).map(|e| {
+                                datafusion::logical_expr::SortExpr::new(e, k.asc, k.nulls_first)
+                            })
+                        })
+                        .collect();
+                    let dt = self.dtype(&v.expr, ctx.rel, site.span)?;
+                    let mut keep = v.expr.clone().is_not_null();
+                    if is_if {
+                        keep = keep.and(pred(1)?);
+                    }
+                    let e = datafusion::functions_aggregate::array_agg::array_agg_udaf()
+                        .call(vec![v.expr.clone()])
+                        .order_by(sorts)
+                        .filter(keep)
+                        .build()
+                        .map_err(|e| error::df_err(e, site.span))?;
+                    let empty = ScalarValue::List(ScalarValue::new_list_nullable(&[], &dt));
+                    return Ok(
+                        LoweredAgg::one(e, format!("list_{first_name}"), KqlType::Dynamic)
+                            .if_null(empty, false),
+                    );
+                }
                 let udaf = self.udaf(udaf_name, site.name_span)?;
                 let mut call_args = vec![v.expr];
-                let cap_index = if is_if { 2 } else { 1 };
                 if let Some(cap) = args.get(cap_index) {
                     let c = self.lower_expr(&vctx, cap)?;
                     call_args.push(self.promote(c, KqlType::Long).expr);

@@ -192,7 +192,6 @@ simple! {
     "array_sort_desc" => "kql_array_sort_desc" ("y?b") -> T(K::Dynamic);
     "array_sum" => "kql_array_sum" ("y") -> T(K::Real);
     "zip" => "kql_zip" ("yy*") -> T(K::Dynamic);
-    "gettype" => "kql_gettype" ("y") -> T(K::String);
     "strcat_array" => "kql_strcat_array" ("ys") -> T(K::String);
     "regex_quote" => "kql_regex_quote" ("s") -> T(K::String);
     "extract_json" => "kql_extract_json" ("ss") -> T(K::String);
@@ -224,8 +223,8 @@ simple! {
     "hourofday" => "kql_hourofday" ("d") -> T(K::Int);
     "format_datetime" => "kql_format_datetime" ("ds") -> T(K::String);
     "format_timespan" => "kql_format_timespan" ("ts") -> T(K::String);
-    "make_datetime" => "kql_make_datetime" ("ll?llll") -> T(K::DateTime);
-    "make_timespan" => "kql_make_timespan" ("ll?lll") -> T(K::TimeSpan);
+    "make_datetime" => "kql_make_datetime" ("nn?nnnn") -> T(K::DateTime);
+    "make_timespan" => "kql_make_timespan" ("nn?nn") -> T(K::TimeSpan);
     "unixtime_seconds_todatetime" => "kql_unixtime_seconds_todatetime" ("n") -> T(K::DateTime);
     "unixtime_milliseconds_todatetime" => "kql_unixtime_milliseconds_todatetime" ("n") -> T(K::DateTime);
     "unixtime_microseconds_todatetime" => "kql_unixtime_microseconds_todatetime" ("n") -> T(K::DateTime);

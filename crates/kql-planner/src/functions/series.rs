@@ -22,6 +22,7 @@ pub(crate) fn lower_series(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResu
         // text, numbers and strings.
         let t = match t.ty {
             KqlType::Int => p.promote(t, KqlType::Long),
+            KqlType::Dynamic => typed_literal_array(p, t),
             _ => t,
         };
         args.push(t.expr);
@@ -73,4 +74,42 @@ fn member_type(dt: &DataType) -> KqlType {
         DataType::Boolean => KqlType::Bool,
         _ => KqlType::Dynamic,
     }
+}
+
+/// A constant JSON array of numbers as a typed list literal (`List<Int64>` when every
+/// element is an integer or null, else `List<Float64>`), so element types survive (e.g.
+/// `series_fill_linear` keeps integers). Anything else is returned unchanged.
+fn typed_literal_array(p: &Planner, t: Typed) -> Typed {
+    use datafusion::common::ScalarValue;
+    let Some(ScalarValue::Utf8(Some(text))) = p.const_eval(&t.expr) else {
+        return t;
+    };
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&text)
+    else {
+        return t;
+    };
+    let all_int = items.iter().all(|v| v.is_null() || v.is_i64());
+    let all_num = items.iter().all(|v| v.is_null() || v.is_number());
+    if !all_num {
+        return t;
+    }
+    let (values, dt): (Vec<ScalarValue>, DataType) = if all_int {
+        (
+            items
+                .iter()
+                .map(|v| ScalarValue::Int64(v.as_i64()))
+                .collect(),
+            DataType::Int64,
+        )
+    } else {
+        (
+            items
+                .iter()
+                .map(|v| ScalarValue::Float64(v.as_f64()))
+                .collect(),
+            DataType::Float64,
+        )
+    };
+    let list = ScalarValue::List(ScalarValue::new_list_nullable(&values, &dt));
+    Typed::new(datafusion::logical_expr::lit(list), KqlType::Dynamic)
 }

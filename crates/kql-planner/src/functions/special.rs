@@ -87,6 +87,7 @@ pub(crate) fn lookup(name: &str) -> Option<Builder> {
         "hash" => hash,
         "materialize" => materialize_scalar,
         "range" => range_array,
+        "gettype" => gettype,
         "new_guid" => |p, _c, s| {
             arity(s, 0, 0)?;
             let udf = p.udf("uuid", s.name_span)?;
@@ -658,4 +659,16 @@ fn range_array(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
             site.span,
         )),
     }
+}
+
+/// `gettype(x)`: the KQL type name of a statically typed value (`"guid"`, `"long"`, ...);
+/// for dynamic values the runtime type of the JSON value (`"array"`, `"dictionary"`, ...).
+fn gettype(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    arity(site, 1, 1)?;
+    let t = values(p, ctx, site)?.remove(0);
+    if t.ty != KqlType::Dynamic {
+        return Ok(Typed::new(lit(t.ty.name()), KqlType::String));
+    }
+    let udf = p.udf("kql_gettype", site.name_span)?;
+    Ok(Typed::new(udf.call(vec![t.expr]), KqlType::String))
 }

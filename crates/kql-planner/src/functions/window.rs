@@ -66,6 +66,10 @@ fn order(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Vec<SortExpr>> 
 }
 
 fn finish(e: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> {
+    // Serialized without known keys (`serialize` without a sort): the input order.
+    if order.is_empty() {
+        return Ok(e);
+    }
     e.order_by(order)
         .build()
         .map_err(|e| error::df_err(e, site.span))
@@ -120,25 +124,124 @@ fn shift(p: &Planner, ctx: &ExprCtx, site: &CallSite, forward: bool) -> PResult<
     Ok(Typed::new(finish(e, order, site)?, x.ty))
 }
 
-/// `row_number([start])`.
+/// `row_number([start [, restart]])`: numbering from `start`, restarting at `start` on every
+/// row where `restart` is true.
 fn row_num(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
-    arity(site, 0, 1)?;
-    let start = match positional(site)?.first() {
+    arity(site, 0, 2)?;
+    let args = positional(site)?;
+    let vctx = ctx.value();
+    let start = match args.first() {
         Some(a) => {
-            let t = p.lower_expr(&ctx.value(), a)?;
+            let t = p.lower_expr(&vctx, a)?;
             p.promote(t, KqlType::Long).expr
         }
         None => lit(1i64),
     };
     let order = order(p, ctx, site)?;
-    let n = cast(finish(row_number(), order, site)?, KqlType::Long.arrow());
-    Ok(Typed::new(n + start - lit(1i64), KqlType::Long))
+    let Some(restart) = args.get(1) else {
+        let n = cast(finish(row_number(), order, site)?, KqlType::Long.arrow());
+        return Ok(Typed::new(n + start - lit(1i64), KqlType::Long));
+    };
+    let r = p.lower_expr(&vctx, restart)?;
+    p.require_bool(&r, &restart.span, "the restart predicate of row_number")?;
+    // Segment id: running count of restarts; the numbering restarts per segment.
+    let flag = datafusion::logical_expr::when(r.expr, lit(1i64))
+        .otherwise(lit(0i64))
+        .map_err(|e| error::df_err(e, site.span))?;
+    let segment = running_sum(flag, order.clone(), site)?;
+    let n = row_number()
+        .partition_by(vec![segment])
+        .order_by(order)
+        .build()
+        .map_err(|e| error::df_err(e, site.span))?;
+    Ok(Typed::new(
+        cast(n, KqlType::Long.arrow()) + start - lit(1i64),
+        KqlType::Long,
+    ))
 }
 
-/// `row_cumsum(expr)`: running sum in row order.
+/// `sum(x) over (order by ... rows unbounded preceding)`.
+fn running_sum(x: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> {
+    let frame = WindowFrame::new_bounds(
+        WindowFrameUnits::Rows,
+        WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+        WindowFrameBound::CurrentRow,
+    );
+    let wf = WindowFunction {
+        fun: WindowFunctionDefinition::AggregateUDF(sum_udaf()),
+        params: WindowFunctionParams {
+            args: vec![x],
+            partition_by: vec![],
+            order_by: vec![],
+            window_frame: frame.clone(),
+            filter: None,
+            null_treatment: None,
+            distinct: false,
+        },
+    };
+    let e = Expr::from(wf);
+    let e = if order.is_empty() {
+        e.window_frame(frame)
+    } else {
+        e.order_by(order).window_frame(frame)
+    };
+    e.build().map_err(|e| error::df_err(e, site.span))
+}
+
+/// `row_cumsum(expr [, restart])`: running sum in row order, restarting where `restart` is
+/// true.
 fn cumsum(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
-    arity(site, 1, 1)?;
-    let x = p.lower_expr(&ctx.value(), positional(site)?[0])?;
+    arity(site, 1, 2)?;
+    let args = positional(site)?;
+    if let Some(restart) = args.get(1) {
+        let vctx = ctx.value();
+        let x = p.lower_expr(&vctx, args[0])?;
+        if !x.ty.is_numeric() {
+            return Err(err(
+                error::TYPE_MISMATCH,
+                "row_cumsum needs a number",
+                site.span,
+            ));
+        }
+        let ty = if x.ty == KqlType::Real {
+            KqlType::Real
+        } else {
+            KqlType::Long
+        };
+        let x = p.promote(x, ty);
+        let r = p.lower_expr(&vctx, restart)?;
+        p.require_bool(&r, &restart.span, "the restart predicate of row_cumsum")?;
+        let order = order(p, ctx, site)?;
+        let flag = datafusion::logical_expr::when(r.expr, lit(1i64))
+            .otherwise(lit(0i64))
+            .map_err(|e| error::df_err(e, site.span))?;
+        let segment = running_sum(flag, order.clone(), site)?;
+        let frame = WindowFrame::new_bounds(
+            WindowFrameUnits::Rows,
+            WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+            WindowFrameBound::CurrentRow,
+        );
+        let wf = WindowFunction {
+            fun: WindowFunctionDefinition::AggregateUDF(sum_udaf()),
+            params: WindowFunctionParams {
+                args: vec![x.expr],
+                partition_by: vec![],
+                order_by: vec![],
+                window_frame: frame.clone(),
+                filter: None,
+                null_treatment: None,
+                distinct: false,
+            },
+        };
+        let e = Expr::from(wf)
+            .partition_by(vec![segment])
+            .order_by(order)
+            .window_frame(frame)
+            .build()
+            .map_err(|e| error::df_err(e, site.span))?;
+        return Ok(Typed::new(e, ty));
+    }
+    let x = p.lower_expr(&ctx.value(), args[0])?;
     if !x.ty.is_numeric() {
         return Err(err(
             error::TYPE_MISMATCH,

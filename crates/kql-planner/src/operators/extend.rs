@@ -155,7 +155,13 @@ impl<'c> Planner<'c> {
             .map(|c| Col::new(c.name.clone(), c.ty))
             .collect();
         self.check_unique(&names, span)?;
+        // Which input column each output is (for carrying the row order).
+        let from: Vec<Option<usize>> = cols
+            .iter()
+            .map(|c| (0..rel.columns.len()).find(|&i| rel.col_expr(i) == c.expr))
+            .collect();
         let exprs = cols.into_iter().map(|c| c.expr.alias(c.name)).collect();
-        rel.project(exprs, names).at(span)
+        let next = rel.project(exprs, names).at(span)?;
+        Ok(rel.carry_order(next, &from))
     }
 }

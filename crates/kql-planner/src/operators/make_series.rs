@@ -60,20 +60,23 @@ impl<'c> Planner<'c> {
         let ctx = self.ctx(&rel, scope);
         let axis = self.lower_expr(&ctx, on)?;
         let axis_name = inferred_name(on).unwrap_or_else(|| "Column1".to_string());
+        // `in range(start, stop, step)`: the stop bin is included.
+        let mut inclusive_stop = false;
         let (from, to, step) = match range {
             MakeSeriesRange::FromTo {
                 from: Some(f),
                 to: Some(t),
                 step,
             } => (f, t, step),
+            MakeSeriesRange::InRange { start, stop, step } => {
+                inclusive_stop = true;
+                (start, stop, step)
+            }
             MakeSeriesRange::FromTo { .. } => {
                 return Err(error::not_supported(
                     "make-series without both `from` and `to`",
                     span,
                 ));
-            }
-            MakeSeriesRange::InRange { .. } => {
-                return Err(error::not_supported("make-series `in range(...)`", span));
             }
         };
         let empty = Rel::one_row();
@@ -121,6 +124,17 @@ impl<'c> Planner<'c> {
             num(&tv, &to.span)?,
             num(&sv, &step.span)?,
         );
+        let b = match (inclusive_stop, b, s) {
+            (false, b, _) => b,
+            (true, AxisNum::I(b), AxisNum::I(s)) => AxisNum::I(b.saturating_add(s)),
+            (true, b, s) => {
+                let f = |x: AxisNum| match x {
+                    AxisNum::I(i) => i as f64,
+                    AxisNum::F(f) => f,
+                };
+                AxisNum::F(f(b) + f(s))
+            }
+        };
         let axis_ty = match (axis.ty, fty, sty) {
             (KqlType::DateTime, KqlType::DateTime, KqlType::TimeSpan) => KqlType::DateTime,
             (KqlType::TimeSpan, KqlType::TimeSpan, KqlType::TimeSpan) => KqlType::TimeSpan,
@@ -248,12 +262,19 @@ impl<'c> Planner<'c> {
         let mut agg_exprs = Vec::new();
         let mut series_cols: Vec<Col> = Vec::new();
         for (i, a) in aggs.iter().enumerate() {
-            let ExprKind::Call { name, args } = &a.agg.expr.node else {
-                return Err(err(
-                    error::WRONG_KIND,
-                    "make-series needs an aggregation such as count() or sum(x)",
-                    &a.agg.expr.span,
-                ));
+            // A constant "aggregate" (`other = -1`) holds its value in non-empty bins.
+            let take_any_name = ast::Ident::new("take_any", a.agg.expr.span.clone());
+            let take_any_of = [ast::Arg {
+                name: None,
+                value: a.agg.expr.clone(),
+            }];
+            let (name, args): (&ast::Ident, &[ast::Arg]) = match &a.agg.expr.node {
+                ExprKind::Call { name, args }
+                    if crate::functions::aggregate::is_aggregate(&name.name) =>
+                {
+                    (name, args)
+                }
+                _ => (&take_any_name, &take_any_of[..]),
             };
             let vals: Vec<&ast::Expr> = args.iter().map(|x| &x.value).collect();
             let value = |j: usize| -> PResult<crate::expr::Typed> {
