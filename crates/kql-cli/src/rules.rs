@@ -317,24 +317,24 @@ pub fn run_many(args: &RunArgs) -> u8 {
             }
         };
         let line = match args.format {
-            OutputFormat::Table => match (&rows, &error) {
-                (Some(r), _) => format!(
-                    "{:<9}  {:>6} row{}  {:>6} ms  {file}{}",
-                    status.to_uppercase().replace("NOT FIRED", "not fired"),
-                    r,
-                    if *r == 1 { " " } else { "s" },
-                    ms,
-                    if ev.name == file {
-                        String::new()
-                    } else {
-                        format!("  ({})", ev.name)
+            OutputFormat::Table => {
+                let named = if ev.name == file {
+                    String::new()
+                } else {
+                    format!("  ({})", ev.name)
+                };
+                match (&rows, &error) {
+                    (Some(r), _) => format!(
+                        "{:<9}  {r:>5} {:<4}  {ms:>5} ms  {file}{named}",
+                        if status == "fired" { "FIRED" } else { status },
+                        if *r == 1 { "row" } else { "rows" },
+                    ),
+                    (None, Some((d, loc))) => {
+                        format!("{:<9}  {loc}{named}: error[{}]: {}", "ERROR", d.code, d.message)
                     }
-                ),
-                (None, Some((d, loc))) => {
-                    format!("ERROR      {loc}: error[{}]: {}", d.code, d.message)
+                    (None, None) => String::new(),
                 }
-                (None, None) => String::new(),
-            },
+            }
             OutputFormat::Csv => format!(
                 "{},{},{},{},{ms},{}",
                 csv_field(&file),

@@ -753,12 +753,12 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Ok(Verdict::Fail(why)) => {
                 failed += 1;
-                println!("FAIL  {label}  ({})\n{}", f.display(), indent_diff(&why));
+                println!("FAIL  {label}{}\n{}", origin(&label, f), indent_diff(&why));
             }
             Err(e) => {
                 failed += 1;
                 let code = if e.contains(DATA_ERROR) { " [data]" } else { "" };
-                println!("FAIL  {label}  ({}){code}\n  error: {e}", f.display());
+                println!("FAIL  {label}{}{code}\n  error: {e}", origin(&label, f));
             }
         }
     }
@@ -767,6 +767,16 @@ pub fn run(args: &TestArgs) -> u8 {
     }
     println!("{passed} passed, {failed} failed");
     u8::from(failed > 0)
+}
+
+/// `  (path)` when the label is not the path already.
+fn origin(label: &str, f: &Path) -> String {
+    let p = f.display().to_string();
+    if p == label || p.starts_with(label) {
+        String::new()
+    } else {
+        format!("  ({p})")
+    }
 }
 
 /// Indents a failure explanation by two spaces (diff lines keep their markers).

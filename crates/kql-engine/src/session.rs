@@ -671,14 +671,27 @@ impl Catalog for Session {
     }
 }
 
-/// Runs `fut` unless `cancel` fires first (`Err(None)`); dropping `fut` aborts its streams.
-async fn cancellable<T>(
+/// Runs `fut` as its own task unless `cancel` fires first (`Err(None)`). On cancellation the
+/// task is aborted (its DataFusion streams are dropped at their next yield point) and control
+/// returns at once, even when an operator computes for a long time without yielding. A panic
+/// in the task is resumed here, as if `fut` had run inline.
+async fn cancellable<T: Send + 'static>(
     cancel: &CancelToken,
-    fut: impl std::future::Future<Output = Result<T, datafusion::error::DataFusionError>>,
+    fut: impl std::future::Future<Output = Result<T, datafusion::error::DataFusionError>>
+    + Send
+    + 'static,
 ) -> Result<T, Option<datafusion::error::DataFusionError>> {
+    let mut task = tokio::spawn(fut);
     tokio::select! {
-        r = fut => r.map_err(Some),
-        _ = cancel.cancelled() => Err(None),
+        r = &mut task => match r {
+            Ok(r) => r.map_err(Some),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Some(datafusion::error::DataFusionError::Execution(e.to_string()))),
+        },
+        _ = cancel.cancelled() => {
+            task.abort();
+            Err(None)
+        }
     }
 }
 

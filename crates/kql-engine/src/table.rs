@@ -55,8 +55,7 @@ pub(crate) fn provider_rel(
         exprs.push(e.alias(field.name()));
         cols.push(Col::new(field.name().clone(), ty));
     }
-    let rel = Rel::new(plan, vec![]);
-    let plan = LogicalPlanBuilder::from(rel.plan)
+    let plan = LogicalPlanBuilder::from(plan)
         .project(exprs)
         .and_then(|b| b.build())
         .map_err(|e| CatalogError::data(format!("cannot read `{name}`: {e}")))?;
