@@ -18,10 +18,13 @@ use std::process::ExitCode;
 
 /// KQL over Parquet: check, run and test Microsoft Sentinel rules locally.
 #[derive(Parser, Debug)]
-#[command(name = "kql", version, about)]
+#[command(name = "kql", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Without a subcommand: the REPL's options.
+    #[command(flatten)]
+    repl: repl::ReplArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -64,7 +67,7 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return ExitCode::from(repl::main(&repl::ReplArgs::default()));
+        return ExitCode::from(repl::main(&cli.repl));
     };
     match command {
         Command::Run(args) => ExitCode::from(run::run(&args)),

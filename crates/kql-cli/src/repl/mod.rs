@@ -476,8 +476,13 @@ fn terminal_columns() -> u16 {
 
 /// Cancels the running query on Ctrl-C (SIGINT). At the prompt rustyline reads Ctrl-C as
 /// a key; when input is not a terminal, Ctrl-C outside a query exits (status 130).
+///
+/// The handler is registered before this returns: rustyline saves the SIGINT disposition
+/// when it enters raw mode and restores it afterwards, so a handler installed later would be
+/// undone and Ctrl-C would kill the process.
 fn install_ctrl_c(token: kql_engine::CancelToken, running: Arc<AtomicBool>, interactive: bool) {
-    let _ = std::thread::Builder::new()
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let spawned = std::thread::Builder::new()
         .name("kql-ctrl-c".into())
         .spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread()
@@ -487,7 +492,13 @@ fn install_ctrl_c(token: kql_engine::CancelToken, running: Arc<AtomicBool>, inte
                 return;
             };
             rt.block_on(async move {
-                while tokio::signal::ctrl_c().await.is_ok() {
+                let Ok(mut sigint) =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                else {
+                    return;
+                };
+                let _ = ready_tx.send(());
+                while sigint.recv().await.is_some() {
                     if running.load(Ordering::SeqCst) {
                         token.cancel();
                     } else if !interactive {
@@ -496,6 +507,10 @@ fn install_ctrl_c(token: kql_engine::CancelToken, running: Arc<AtomicBool>, inte
                 }
             });
         });
+    if spawned.is_ok() {
+        // Returns once registered (or at once if the thread gave up).
+        let _ = ready_rx.recv();
+    }
 }
 
 /// `kql repl`: returns the process exit code.
@@ -558,6 +573,11 @@ pub fn main(args: &ReplArgs) -> u8 {
         let mut src = ReaderSource(stdin.lock());
         repl.run(&mut src)
     };
+    drop(repl);
+    // Do not drop the session: its runtime would wait for a cancelled query's task to reach
+    // a yield point (an operator can compute for a long time without one). The process is
+    // about to exit anyway.
+    std::mem::forget(session);
     match result {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
