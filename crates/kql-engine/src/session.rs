@@ -266,7 +266,10 @@ impl Session {
         functions: Vec<FunctionSchema>,
         origin: &str,
     ) {
-        for t in tables {
+        for mut t in tables {
+            // The amendments text is compiled in and checked by the built-in catalogue's
+            // tests, so an error here cannot come from user input.
+            let _ = amend_schema(&mut t);
             match self.tables.get_mut(&t.name) {
                 Some(e) if matches!(e.source, TableSource::Parquet(_)) => {
                     e.declared = Some(t);
@@ -645,6 +648,28 @@ fn stub_function(f: &FunctionSchema, origin: &str) -> Option<StoredFunction> {
         .next()
 }
 
+/// Appends to `table` the documented columns of `schema_amendments.txt` it lacks. Applied to
+/// the built-in catalogue and to every schema directory given with `--schemas`, whose
+/// reference schemas omit the same columns.
+fn amend_schema(table: &mut TableSchema) -> Result<(), String> {
+    static AMENDMENTS: std::sync::OnceLock<Result<Vec<TableSchema>, String>> =
+        std::sync::OnceLock::new();
+    let amendments = AMENDMENTS
+        .get_or_init(|| {
+            crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS).map(|c| c.tables)
+        })
+        .as_ref()
+        .map_err(Clone::clone)?;
+    for a in amendments.iter().filter(|a| a.name == table.name) {
+        for c in &a.columns {
+            if !table.columns.iter().any(|(n, _)| n == &c.0) {
+                table.columns.push(c.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The built-in schema catalogue: its tables and its stored-function stubs.
 struct BuiltinSchemas {
     tables: Vec<TableSchema>,
@@ -658,15 +683,8 @@ fn builtin_schemas() -> Result<&'static BuiltinSchemas, String> {
     SCHEMAS
         .get_or_init(|| {
             let mut catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
-            let amendments = crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS)?;
-            for a in amendments.tables {
-                if let Some(t) = catalogue.tables.iter_mut().find(|t| t.name == a.name) {
-                    for c in a.columns {
-                        if !t.columns.iter().any(|(n, _)| n == &c.0) {
-                            t.columns.push(c);
-                        }
-                    }
-                }
+            for t in &mut catalogue.tables {
+                amend_schema(t)?;
             }
             let stubs = catalogue
                 .functions
