@@ -83,6 +83,7 @@ fn main() -> ExitCode {
                     schemas: args.schemas.clone(),
                     functions: args.functions.clone(),
                     now: None,
+                    builtin_schemas: true,
                 };
                 let mut notes = Vec::new();
                 match setup::build_session(&sargs, &mut notes) {

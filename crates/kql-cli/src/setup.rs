@@ -26,6 +26,11 @@ pub struct SessionArgs {
     /// Do not load any data directory (not even the default one).
     #[arg(long)]
     pub no_data: bool,
+    /// Load the built-in table-schema catalogue as schema-only tables (`kql check`). `kql run`
+    /// leaves it out so that a table missing from the data directory is a clear error (and
+    /// `union isfuzzy=true` skips it) rather than an empty table.
+    #[arg(skip)]
+    pub builtin_schemas: bool,
 }
 
 /// The data directory to use.
@@ -71,6 +76,7 @@ pub fn build_session(args: &SessionArgs, notes: &mut Vec<String>) -> Result<Sess
     };
     let mut session = Session::new(SessionOptions {
         now_ns,
+        no_builtin_schemas: !args.builtin_schemas,
         ..SessionOptions::default()
     })
     .map_err(|d| d.message)?;

@@ -309,6 +309,8 @@ fn case_session(case: &Case, tmp: &TempDir) -> Result<Session, String> {
     let mut s = Session::new(SessionOptions {
         now_ns: Some(now),
         target_partitions: Some(2),
+        // As in `kql run`: a table without a fixture is an error, not an empty table.
+        no_builtin_schemas: true,
         ..SessionOptions::default()
     })
     .map_err(|d| d.message)?;

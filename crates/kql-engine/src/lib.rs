@@ -3,6 +3,7 @@
 
 pub mod format;
 pub mod kqltest;
+pub mod library;
 pub mod schema_file;
 pub mod session;
 pub mod table;

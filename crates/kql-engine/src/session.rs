@@ -39,6 +39,12 @@ pub struct SessionOptions {
     /// A rule's look-back (`queryPeriod`) in ns: tables with a `TimeGenerated` datetime
     /// column only show rows with `TimeGenerated >= now() - window`, as in Sentinel.
     pub time_window: Option<i64>,
+    /// Do not load the built-in function library ([`crate::library::LIBRARY`]: the ASIM
+    /// parsers).
+    pub no_builtin_library: bool,
+    /// Do not load the built-in table-schema catalogue ([`crate::library::SCHEMAS`]) as
+    /// schema-only tables.
+    pub no_builtin_schemas: bool,
 }
 
 /// One tabular result.
@@ -128,6 +134,11 @@ pub struct Session {
 /// Code for problems loading a data directory or its files.
 pub const DATA_ERROR: &str = "KQL4002";
 
+/// Origin prefix of stored-function stubs made from schema files (`--schemas`).
+const SCHEMA_FILE: &str = "schema:";
+/// Origin prefix of stored-function stubs from the built-in catalogue.
+const BUILTIN_SCHEMA: &str = "schema:builtin:";
+
 impl Session {
     /// A session with no tables.
     pub fn new(options: SessionOptions) -> Result<Session, Diagnostic> {
@@ -168,7 +179,9 @@ impl Session {
         for u in kql_functions::aggregate_udfs() {
             ctx.register_udaf(u.as_ref().clone());
         }
-        Ok(Session {
+        let load_library = !options.no_builtin_library;
+        let load_schemas = !options.no_builtin_schemas;
+        let mut session = Session {
             rt,
             ctx,
             udfs,
@@ -178,7 +191,32 @@ impl Session {
             options,
             query_now: std::cell::Cell::new(0),
             cancel: CancelToken::default(),
-        })
+        };
+        if load_library {
+            let library = builtin_library().map_err(|m| Diagnostic::error(DATA_ERROR, m, 0..0))?;
+            session
+                .functions
+                .extend(library.iter().map(|(name, f)| (name.clone(), f.clone())));
+        }
+        if load_schemas {
+            let builtin = builtin_schemas().map_err(|m| Diagnostic::error(DATA_ERROR, m, 0..0))?;
+            for t in &builtin.tables {
+                session.tables.insert(
+                    t.name.clone(),
+                    TableEntry {
+                        source: TableSource::SchemaOnly(t.clone()),
+                        declared: Some(t.clone()),
+                        cache: RefCell::new(None),
+                    },
+                );
+            }
+            for f in &builtin.stubs {
+                if !session.functions.contains_key(&f.name) {
+                    session.functions.insert(f.name.clone(), f.clone());
+                }
+            }
+        }
+        Ok(session)
     }
 
     /// The token that cancels this session's running query (shareable with other threads).
@@ -260,13 +298,29 @@ impl Session {
     /// also have data keep their data but take the declared types. Returns per-file errors.
     pub fn load_schema_dir(&mut self, dir: &Path) -> Vec<String> {
         let (tables, functions, errors) = read_schema_dir(dir);
-        for t in tables {
+        self.add_schemas(tables, functions, SCHEMA_FILE);
+        errors
+    }
+
+    /// Registers table schemas (schema-only tables; a table with data keeps its data and
+    /// takes the declared types; a schema-only table is replaced) and stored-function stubs
+    /// (which never replace a real definition). `origin` prefixes the stubs' origin.
+    fn add_schemas(
+        &mut self,
+        tables: Vec<TableSchema>,
+        functions: Vec<FunctionSchema>,
+        origin: &str,
+    ) {
+        for mut t in tables {
+            // The amendments text is compiled in and checked by the built-in catalogue's
+            // tests, so an error here cannot come from user input.
+            let _ = amend_schema(&mut t);
             match self.tables.get_mut(&t.name) {
-                Some(e) => {
+                Some(e) if matches!(e.source, TableSource::Parquet(_)) => {
                     e.declared = Some(t);
                     *e.cache.borrow_mut() = None;
                 }
-                None => {
+                _ => {
                     let name = t.name.clone();
                     self.tables.insert(
                         name,
@@ -280,36 +334,21 @@ impl Session {
             }
         }
         for f in functions {
-            self.add_function_schema(f);
+            self.add_function_schema(f, origin);
         }
-        errors
     }
 
     /// Registers a schema-only stored function (its output columns), unless a real
-    /// definition exists.
-    fn add_function_schema(&mut self, f: FunctionSchema) {
-        if self.functions.contains_key(&f.name) {
+    /// definition exists (a stub from an earlier schema source is replaced).
+    fn add_function_schema(&mut self, f: FunctionSchema, origin: &str) {
+        if let Some(existing) = self.functions.get(&f.name)
+            && !existing.origin.starts_with(SCHEMA_FILE)
+        {
             return;
         }
-        // A function with no parameters returning an empty table of the declared columns.
-        let cols: Vec<String> = f
-            .columns
-            .iter()
-            .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
-            .collect();
-        // Parameters are accepted as dynamic values (their declared types are unreliable).
-        let params: Vec<String> = f
-            .params
-            .iter()
-            .map(|p| format!("{}:dynamic=dynamic(null)", quote_ident(p)))
-            .collect();
-        let text = format!(
-            "let {} = ({}) {{ datatable({})[] }};",
-            quote_ident(&f.name),
-            params.join(", "),
-            cols.join(", ")
-        );
-        let _ = self.add_functions(&text, &format!("schema:{}", f.name));
+        if let Some(stub) = stub_function(&f, origin) {
+            self.functions.insert(stub.name.clone(), Arc::new(stub));
+        }
     }
 
     /// Registers a table.
@@ -347,43 +386,10 @@ impl Session {
     /// Parses `text` (a sequence of `let Name = (params) { body };` statements) and registers
     /// every function it defines. Later definitions replace earlier ones.
     pub fn add_functions(&mut self, text: &str, origin: &str) -> Result<usize, Diagnostic> {
-        let query = kql_syntax::parse_query(text)?;
-        let source: Arc<str> = Arc::from(text);
-        let mut n = 0;
-        for stmt in query.statements {
-            match stmt.node {
-                StatementKind::Let(l) => match l.value {
-                    LetValue::Function(def) => {
-                        self.functions.insert(
-                            l.name.name.clone(),
-                            Arc::new(StoredFunction {
-                                name: l.name.name.clone(),
-                                def,
-                                source: source.clone(),
-                                origin: origin.to_string(),
-                            }),
-                        );
-                        n += 1;
-                    }
-                    LetValue::Expr(_) => {
-                        return Err(Diagnostic::error(
-                            "KQL5002",
-                            format!(
-                                "a function file may only define functions; `{}` is a value",
-                                l.name.name
-                            ),
-                            stmt.span,
-                        ));
-                    }
-                },
-                _ => {
-                    return Err(Diagnostic::error(
-                        "KQL5002",
-                        "a function file may only contain `let Name = (params) { body };` statements",
-                        stmt.span,
-                    ));
-                }
-            }
+        let functions = parse_function_file(text, origin)?;
+        let n = functions.len();
+        for f in functions {
+            self.functions.insert(f.name.clone(), Arc::new(f));
         }
         Ok(n)
     }
@@ -669,6 +675,142 @@ impl Catalog for Session {
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         self.collect(plan)
     }
+
+    fn watchlist_layout(&self, alias: &str) -> Option<Vec<String>> {
+        crate::library::watchlist_layout(alias)
+    }
+}
+
+/// A stored function with no body but an empty table of `f`'s declared columns; its
+/// parameters accept any value (their declared types are unreliable in Sentinel's files).
+fn stub_function(f: &FunctionSchema, origin: &str) -> Option<StoredFunction> {
+    let cols: Vec<String> = f
+        .columns
+        .iter()
+        .map(|(n, t)| format!("['{}']:{}", n.replace('\'', "\\'"), t.name()))
+        .collect();
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .map(|p| format!("{}:dynamic=dynamic(null)", quote_ident(p)))
+        .collect();
+    let text = format!(
+        "let {} = ({}) {{ datatable({})[] }};",
+        quote_ident(&f.name),
+        params.join(", "),
+        cols.join(", ")
+    );
+    parse_function_file(&text, &format!("{origin}{}", f.name))
+        .ok()?
+        .into_iter()
+        .next()
+}
+
+/// Appends to `table` the documented columns of `schema_amendments.txt` it lacks. Applied to
+/// the built-in catalogue and to every schema directory given with `--schemas`, whose
+/// reference schemas omit the same columns.
+fn amend_schema(table: &mut TableSchema) -> Result<(), String> {
+    static AMENDMENTS: std::sync::OnceLock<Result<Vec<TableSchema>, String>> =
+        std::sync::OnceLock::new();
+    let amendments = AMENDMENTS
+        .get_or_init(|| {
+            crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS).map(|c| c.tables)
+        })
+        .as_ref()
+        .map_err(Clone::clone)?;
+    for a in amendments.iter().filter(|a| a.name == table.name) {
+        for c in &a.columns {
+            if !table.columns.iter().any(|(n, _)| n == &c.0) {
+                table.columns.push(c.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The built-in schema catalogue: its tables and its stored-function stubs.
+struct BuiltinSchemas {
+    tables: Vec<TableSchema>,
+    stubs: Vec<Arc<StoredFunction>>,
+}
+
+/// The built-in schema catalogue, parsed once per process.
+fn builtin_schemas() -> Result<&'static BuiltinSchemas, String> {
+    static SCHEMAS: std::sync::OnceLock<Result<BuiltinSchemas, String>> =
+        std::sync::OnceLock::new();
+    SCHEMAS
+        .get_or_init(|| {
+            let mut catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
+            for t in &mut catalogue.tables {
+                amend_schema(t)?;
+            }
+            let stubs = catalogue
+                .functions
+                .iter()
+                .filter_map(|f| stub_function(f, BUILTIN_SCHEMA).map(Arc::new))
+                .collect();
+            Ok(BuiltinSchemas {
+                tables: catalogue.tables,
+                stubs,
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The built-in function library, parsed once per process.
+fn builtin_library() -> Result<&'static BTreeMap<String, Arc<StoredFunction>>, String> {
+    static LIBRARY: std::sync::OnceLock<Result<BTreeMap<String, Arc<StoredFunction>>, String>> =
+        std::sync::OnceLock::new();
+    LIBRARY
+        .get_or_init(|| {
+            let mut functions = BTreeMap::new();
+            for (origin, text) in crate::library::LIBRARY {
+                for f in parse_function_file(text, origin).map_err(|d| d.render(text, origin))? {
+                    functions.insert(f.name.clone(), Arc::new(f));
+                }
+            }
+            Ok(functions)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Parses a function file: a sequence of `let Name = (params) { body };` statements.
+fn parse_function_file(text: &str, origin: &str) -> Result<Vec<StoredFunction>, Diagnostic> {
+    let query = kql_syntax::parse_query(text)?;
+    let source: Arc<str> = Arc::from(text);
+    let mut out = Vec::new();
+    for stmt in query.statements {
+        match stmt.node {
+            StatementKind::Let(l) => match l.value {
+                LetValue::Function(def) => out.push(StoredFunction {
+                    name: l.name.name.clone(),
+                    def,
+                    source: source.clone(),
+                    origin: origin.to_string(),
+                }),
+                LetValue::Expr(_) => {
+                    return Err(Diagnostic::error(
+                        "KQL5002",
+                        format!(
+                            "a function file may only define functions; `{}` is a value",
+                            l.name.name
+                        ),
+                        stmt.span,
+                    ));
+                }
+            },
+            _ => {
+                return Err(Diagnostic::error(
+                    "KQL5002",
+                    "a function file may only contain `let Name = (params) { body };` statements",
+                    stmt.span,
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `fut` as its own task unless `cancel` fires first (`Err(None)`). On cancellation the

@@ -68,6 +68,12 @@ pub trait Catalog {
 
     /// Executes `plan` now and returns its rows (used for `toscalar` and `materialize`).
     fn execute(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError>;
+
+    /// The known column layout of a watchlist that is not available, for planning-only
+    /// checks (`kql check`); `None` when unknown.
+    fn watchlist_layout(&self, _alias: &str) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// A catalog with nothing in it; `execute` still works (in-memory plans only would need a

@@ -104,7 +104,15 @@ const FIRST_ARGUMENT: &[&str] = &[
 
 /// The result name of an unnamed call, by the function's result-name kind.
 pub(crate) fn function_result_name(f: &str, args: &[ast::Arg]) -> Option<String> {
-    let first = || args.first().and_then(|a| inferred_name(&a.value));
+    // `f(Name = e)`: a named expression names itself.
+    let first = || {
+        args.first().and_then(|a| {
+            a.name
+                .as_ref()
+                .map(|n| n.name.clone())
+                .or_else(|| inferred_name(&a.value))
+        })
+    };
     match f {
         _ if FIRST_ARGUMENT.contains(&f) => first(),
         // NameAndFirstArgument: `strlen_x`.

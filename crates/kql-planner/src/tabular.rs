@@ -297,14 +297,19 @@ impl<'c> Planner<'c> {
                     Ok(None) if self.options.check_only => {
                         self.warn(kql_syntax::Diagnostic::warning(
                             UNKNOWN_TABLE,
-                            format!("watchlist `{alias}` is not available; planned with its standard columns only"),
+                            format!("watchlist `{alias}` is not available; planned as an empty table with its known layout"),
                             args[0].value.span.clone(),
                         ));
-                        let cols = vec![
+                        let mut cols = vec![
                             Col::new("_DTItemId", KqlType::String),
                             Col::new("LastUpdatedTimeUTC", KqlType::DateTime),
                             Col::new("SearchKey", KqlType::String),
                         ];
+                        for c in self.catalog.watchlist_layout(&alias).unwrap_or_default() {
+                            if !cols.iter().any(|x| x.name == c) {
+                                cols.push(Col::new(c, KqlType::String));
+                            }
+                        }
                         self.values_rel(cols, vec![], span)
                     }
                     Ok(None) => Err(err(

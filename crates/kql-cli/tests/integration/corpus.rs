@@ -59,36 +59,21 @@ const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
         "KQL2001",
         "schema of Entities_Data_CL has `type`, not `type_s` (custom-log suffixes)",
     ),
-    (
-        "rmm_UltraViewer_netconn.yaml",
-        "KQL2001",
-        "schema of DeviceNetworkEvents lacks InitiatingProcessVersionInfoCompanyName",
-    ),
+    // Genuine errors in the source rule.
     (
         "rmm_NinjaRMM_netconn.yaml",
         "KQL2001",
-        "schema of DeviceNetworkEvents lacks InitiatingProcessVersionInfoCompanyName",
+        "rule error: DeviceNetworkEvents has no `AccountUpn` (documented: InitiatingProcessAccountUpn)",
     ),
     (
         "rmm_NetSupport_netconn.yaml",
         "KQL2001",
-        "schema of DeviceNetworkEvents lacks InitiatingProcessVersionInfoCompanyName",
+        "rule error: DeviceNetworkEvents has no `AccountUpn` (documented: InitiatingProcessAccountUpn)",
     ),
-    (
-        "rmm_RPort_createproc.yaml",
-        "KQL2001",
-        "schema of DeviceProcessEvents lacks ProcessVersionInfoCompanyName",
-    ),
-    // Genuine errors in the source rule.
     (
         "User Grant Access and Grants Other Access.yaml",
         "KQL2001",
         "rule error: `$left.secondUserAdded` names a right-side column ($left/$right swapped)",
-    ),
-    (
-        "LoginSpikeWithIncreaseFailureRate.yaml",
-        "KQL2003",
-        "rule error (file is not valid YAML): `round(FailureRate = ...)` passes a named argument round() does not have",
     ),
     (
         "Microsoft Teams protection/Teams Spam ZAP.yaml",
@@ -169,4 +154,9 @@ fn corpus_other_plans() {
         100.0 * planned as f64 / total as f64
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Issue #3's acceptance: at least 90% of the non-ASIM corpus plans.
+    assert!(
+        planned * 10 >= total * 9,
+        "only {planned}/{total} planned; the target is 90%"
+    );
 }

@@ -1,4 +1,6 @@
-//! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`).
+//! kql-engine integration tests (one binary): result files (`tests/results/*.kqltest`), planner
+//! snapshots (`plans`) and the built-in ASIM library (`asim`).
 
+mod asim;
 mod plans;
 mod results;

@@ -367,13 +367,8 @@ impl<'c> Planner<'c> {
             .iter()
             .zip(per)
             .map(|(a, c)| {
-                if let Some(n) = &a.name {
-                    return Err(err(
-                        error::BAD_ARGUMENTS,
-                        format!("function `{}` does not take named arguments", site.name),
-                        &n.span,
-                    ));
-                }
+                // `f(Name = expr)`: a named expression (it names the result column, see
+                // naming.rs); the value is the argument.
                 let t = self.lower_expr(&vctx, &a.value)?;
                 self.apply_arg_spec(&vctx, t, c, site.name, &a.value.span)
             })
@@ -448,19 +443,10 @@ impl<'c> Planner<'c> {
     }
 }
 
-/// The single positional argument expressions of a call, erroring on named ones.
+/// The argument expressions of a built-in function call. `f(Name = expr)` is a named
+/// expression (Kusto names the result column after it); its value is the argument.
 pub(crate) fn positional<'a>(site: &'a CallSite) -> PResult<Vec<&'a ast::Expr>> {
-    site.args
-        .iter()
-        .map(|a| match &a.name {
-            Some(n) => Err(err(
-                error::BAD_ARGUMENTS,
-                format!("function `{}` does not take named arguments", site.name),
-                &n.span,
-            )),
-            None => Ok(&a.value),
-        })
-        .collect()
+    Ok(site.args.iter().map(|a| &a.value).collect())
 }
 
 /// Checks the argument count of a call.
