@@ -132,7 +132,8 @@ pub fn expand_glob(pattern: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The rule files named by `args`: files as given, directories walked, globs expanded.
+/// The rule files named by `args`: files as given, directories walked (rule extensions
+/// only), globs expanded; test cases (`test.yaml`, `*.test.yaml`) are skipped.
 pub fn expand_args(args: &[String]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for a in args {
@@ -140,7 +141,11 @@ pub fn expand_args(args: &[String]) -> Result<Vec<PathBuf>, String> {
         if p.is_dir() {
             out.extend(walk(p).into_iter().filter(|f| is_rule_file(f)));
         } else if is_glob(a) && !p.exists() {
-            let found = expand_glob(a);
+            // Test cases (`*.test.yaml`) are never rules, even when a glob matches them.
+            let found: Vec<PathBuf> = expand_glob(a)
+                .into_iter()
+                .filter(|f| !is_test_file(f))
+                .collect();
             if found.is_empty() {
                 return Err(format!("no file matches `{a}`"));
             }

@@ -455,7 +455,7 @@ mod tests {
         assert!(c.contains(&"EventID".to_string()));
         assert!(!c.contains(&"IPAddress".to_string()));
         let p = pipeline_prefix("let a = T | where x; a | join (U | where y | project ");
-        assert_eq!(p.as_deref(), Some("let a = T | where x; U | where y "));
+        assert_eq!(p.as_deref(), Some("let a = T | where x;U | where y "));
     }
 
     #[test]

@@ -37,13 +37,32 @@ fn multi_line_query_runs_at_the_blank_line() {
 #[test]
 fn dot_commands_list_tables_and_schemas() {
     let d = temp_dir("repl-dot");
-    let (out, err, _) = repl(&d, ".tables\n.schema NetLogs\n.schema NetLog\n.functions\n");
+    let data = sample_data(&d);
+    std::fs::create_dir_all(data.join("functions")).expect("functions dir");
+    write(
+        &data.join("functions"),
+        "ports.kql",
+        "let PortsOf = (ip:string) { NetLogs | where SrcIpAddr == ip | project DstPortNumber };\n",
+    );
+    let out = kql_with(
+        &["repl", "--data", &data.to_string_lossy()],
+        None,
+        ".tables\n.schema NetLogs\n.schema NetLog\n.functions\n.mode csv\nPortsOf('10.0.0.2');;\n",
+    );
+    let (out, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert!(out.starts_with("NetLogs\n"), "{out}");
     assert!(
         out.contains("TimeGenerated  datetime\nSrcIpAddr      string\nDstPortNumber  int\n"),
         "{out}"
     );
-    assert!(out.contains("(no stored functions)"), "{out}");
+    // The data directory's function and the built-in ASIM library.
+    assert!(out.contains("\nPortsOf\n"), "{out}");
+    assert!(out.contains("\n_Im_NetworkSession\n"), "{out}");
+    // 10.0.0.2 has one row, port 80.
+    assert!(out.ends_with("DstPortNumber\n80\n"), "{out}");
     assert!(
         err.contains("error: no table `NetLog`; did you mean `NetLogs`?"),
         "{err}"
