@@ -126,9 +126,7 @@ pub fn read_json_lines(text: &str) -> Result<Fixture, String> {
             keys.iter()
                 .zip(&columns)
                 .map(|((key, _, _), (_, ty))| match o.get(key) {
-                    None | Some(Value::Null) => {
-                        (*ty == KqlType::String).then(String::new)
-                    }
+                    None | Some(Value::Null) => (*ty == KqlType::String).then(String::new),
                     Some(Value::String(s)) if *ty != KqlType::Dynamic => Some(s.clone()),
                     Some(v) => Some(v.to_string()),
                 })
@@ -170,7 +168,10 @@ pub fn to_batch(f: &Fixture) -> Result<RecordBatch, String> {
     for (j, (name, ty)) in f.columns.iter().enumerate() {
         let cells = f.rows.iter().map(|r| r.get(j).cloned().flatten());
         let bad = |row: usize, v: &str, what: &str| {
-            format!("row {}, column `{name}`: `{v}` is not a valid {what}", row + 1)
+            format!(
+                "row {}, column `{name}`: `{v}` is not a valid {what}",
+                row + 1
+            )
         };
         let array: ArrayRef = match ty {
             KqlType::Bool => {
@@ -190,9 +191,7 @@ pub fn to_batch(f: &Fixture) -> Result<RecordBatch, String> {
                 for (i, c) in cells.enumerate() {
                     match c {
                         None => b.append_null(),
-                        Some(s) => {
-                            b.append_value(s.trim().parse().map_err(|_| bad(i, &s, "int"))?)
-                        }
+                        Some(s) => b.append_value(s.trim().parse().map_err(|_| bad(i, &s, "int"))?),
                     }
                 }
                 Arc::new(b.finish())
@@ -214,7 +213,9 @@ pub fn to_batch(f: &Fixture) -> Result<RecordBatch, String> {
                 for (i, c) in cells.enumerate() {
                     match c {
                         None => b.append_null(),
-                        Some(s) => b.append_value(parse_real(&s).ok_or_else(|| bad(i, &s, "real"))?),
+                        Some(s) => {
+                            b.append_value(parse_real(&s).ok_or_else(|| bad(i, &s, "real"))?)
+                        }
                     }
                 }
                 Arc::new(b.finish())
@@ -317,21 +318,33 @@ mod tests {
         assert_eq!(
             f.rows,
             vec![
-                vec![Some("1".into()), Some(String::new()), Some("{\"k\":1}".into())],
+                vec![
+                    Some("1".into()),
+                    Some(String::new()),
+                    Some("{\"k\":1}".into())
+                ],
                 vec![None, Some("x".into()), None],
             ]
         );
         let b = to_batch(&f).unwrap();
         assert_eq!(b.num_rows(), 2);
         assert_eq!(
-            b.schema().field(2).metadata().get("kql_type").map(String::as_str),
+            b.schema()
+                .field(2)
+                .metadata()
+                .get("kql_type")
+                .map(String::as_str),
             Some("dynamic")
         );
     }
 
     #[test]
     fn bad_cells_and_types_are_reported() {
-        assert!(read_csv("A:lng\n1\n").unwrap_err().contains("unknown type `lng`"));
+        assert!(
+            read_csv("A:lng\n1\n")
+                .unwrap_err()
+                .contains("unknown type `lng`")
+        );
         let f = read_csv("T:datetime\nyesterday\n").unwrap();
         assert!(to_batch(&f).unwrap_err().contains("row 1, column `T`"));
     }

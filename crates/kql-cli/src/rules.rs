@@ -308,7 +308,9 @@ pub fn run_many(args: &RunArgs) -> u8 {
         let ev = evaluate(&mut session, f, args.ignore_query_period);
         let ms = ev.elapsed.as_millis();
         let (status, rows, error) = match &ev.outcome {
-            Outcome::Ran { fired: true, rows, .. } => {
+            Outcome::Ran {
+                fired: true, rows, ..
+            } => {
                 fired += 1;
                 ("fired", Some(*rows), None)
             }
@@ -335,7 +337,10 @@ pub fn run_many(args: &RunArgs) -> u8 {
                         if *r == 1 { "row" } else { "rows" },
                     ),
                     (None, Some((d, loc))) => {
-                        format!("{:<9}  {loc}{named}: error[{}]: {}", "ERROR", d.code, d.message)
+                        format!(
+                            "{:<9}  {loc}{named}: error[{}]: {}",
+                            "ERROR", d.code, d.message
+                        )
                     }
                     (None, None) => String::new(),
                 }

@@ -394,7 +394,8 @@ fn parse_expected(text: &str) -> Result<Table, String> {
     };
     let mut cols = Vec::new();
     for c in header.iter() {
-        let (name, ty) = fixture::parse_header_cell(c).map_err(|e| format!("expected rows: {e}"))?;
+        let (name, ty) =
+            fixture::parse_header_cell(c).map_err(|e| format!("expected rows: {e}"))?;
         cols.push((name, ty.map(|t| t.name().to_string())));
     }
     let mut rows = Vec::new();
@@ -759,7 +760,11 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Err(e) => {
                 failed += 1;
-                let code = if e.contains(DATA_ERROR) { " [data]" } else { "" };
+                let code = if e.contains(DATA_ERROR) {
+                    " [data]"
+                } else {
+                    ""
+                };
                 println!("FAIL  {label}{}{code}\n  error: {e}", origin(&label, f));
             }
         }
@@ -811,7 +816,12 @@ mod tests {
 
     #[test]
     fn cells_compare_dynamic_as_json_and_reals_with_tolerance() {
-        assert!(cell_eq("dynamic", "{\"a\":1,\"b\":2}", "{\"b\": 2, \"a\": 1}", None));
+        assert!(cell_eq(
+            "dynamic",
+            "{\"a\":1,\"b\":2}",
+            "{\"b\": 2, \"a\": 1}",
+            None
+        ));
         assert!(!cell_eq("string", "a", "b", None));
         assert!(cell_eq("real", "0.30000000000000004", "0.3", Some(1e-9)));
         assert!(!cell_eq("real", "0.30000000000000004", "0.3", None));
@@ -825,6 +835,10 @@ mod tests {
             vec![("A".into(), Some("long".into())), ("B".into(), None)]
         );
         assert_eq!(rows, vec![vec!["1".to_string(), "x".to_string()]]);
-        assert!(parse_expected("A,B\n1\n").unwrap_err().contains("1 cells for 2"));
+        assert!(
+            parse_expected("A,B\n1\n")
+                .unwrap_err()
+                .contains("1 cells for 2")
+        );
     }
 }

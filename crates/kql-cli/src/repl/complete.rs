@@ -23,7 +23,10 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
     (".schema", ".schema TABLE: columns and types of a table"),
     (".functions", "list the stored functions"),
     (".mode", ".mode table|csv|json: output format"),
-    (".timer", ".timer on|off: show the elapsed time after each query"),
+    (
+        ".timer",
+        ".timer on|off: show the elapsed time after each query",
+    ),
     (
         ".explain",
         ".explain [QUERY]: logical and physical plan of QUERY (default: the last query)",
@@ -129,10 +132,7 @@ pub fn complete(text: &str, pos: usize, src: &dyn CompletionSource) -> Completio
         (pos, toks.len())
     };
     let word = &before[start..];
-    let prev: Vec<&Token> = toks[..word_idx]
-        .iter()
-        .filter(|t| !t.is_trivia())
-        .collect();
+    let prev: Vec<&Token> = toks[..word_idx].iter().filter(|t| !t.is_trivia()).collect();
     let text_of = |k: usize| -> &str {
         prev.len()
             .checked_sub(k + 1)
@@ -187,7 +187,11 @@ fn is_source_position(prev: &[&Token], src: &str) -> bool {
             return true;
         }
         // join kind=inner (   /   join hint.strategy=broadcast (
-        if prev.get(n.wrapping_sub(2)).is_some_and(|x| x.kind == Kind::Ident) && t(2) == "=" {
+        if prev
+            .get(n.wrapping_sub(2))
+            .is_some_and(|x| x.kind == Kind::Ident)
+            && t(2) == "="
+        {
             return true;
         }
     }
@@ -260,10 +264,8 @@ pub fn pipeline_prefix(before: &str) -> Option<String> {
                 seg_start: t.end,
                 last_pipe: None,
             }),
-            ")" | "]" | "}" => {
-                if frames.len() > 1 {
-                    frames.pop();
-                }
+            ")" | "]" | "}" if frames.len() > 1 => {
+                frames.pop();
             }
             "|" => {
                 if let Some(f) = frames.last_mut() {
@@ -301,7 +303,8 @@ fn complete_command(before: &str, src: &dyn CompletionSource) -> Completion {
     };
     let cmd = &body[..space];
     let args = &body[space..];
-    let word_start = before.len() - args.len() + args.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word_start =
+        before.len() - args.len() + args.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = &before[word_start..];
     let nth_arg = args.split_whitespace().count() - usize::from(!word.is_empty());
     let cands: Vec<String> = match (cmd, nth_arg) {
@@ -415,7 +418,11 @@ mod tests {
         let (start, c) = cands("SigninLogs | su");
         assert_eq!(start, 13);
         assert_eq!(c, vec!["summarize"]);
-        assert!(cands("T\n| project-a").1.contains(&"project-away".to_string()));
+        assert!(
+            cands("T\n| project-a")
+                .1
+                .contains(&"project-away".to_string())
+        );
     }
 
     #[test]
@@ -434,7 +441,10 @@ mod tests {
             vec!["Account"]
         );
         // Inside a function call: the outer pipeline.
-        assert_eq!(cands("SigninLogs | where strlen(Use").1[0], "UserPrincipalName");
+        assert_eq!(
+            cands("SigninLogs | where strlen(Use").1[0],
+            "UserPrincipalName"
+        );
     }
 
     #[test]

@@ -14,10 +14,44 @@ const COMMAND: &str = "\x1b[1;36m";
 
 /// Words coloured as keywords wherever they appear.
 const KEYWORDS: &[&str] = &[
-    "let", "and", "or", "not", "by", "on", "kind", "with", "asc", "desc", "nulls", "first",
-    "last", "in", "has", "contains", "startswith", "endswith", "between", "matches", "regex",
-    "true", "false", "typeof", "materialize", "toscalar", "print", "range", "datatable",
-    "from", "to", "step", "dynamic", "datetime", "timespan", "set", "declare", "query_parameters",
+    "let",
+    "and",
+    "or",
+    "not",
+    "by",
+    "on",
+    "kind",
+    "with",
+    "asc",
+    "desc",
+    "nulls",
+    "first",
+    "last",
+    "in",
+    "has",
+    "contains",
+    "startswith",
+    "endswith",
+    "between",
+    "matches",
+    "regex",
+    "true",
+    "false",
+    "typeof",
+    "materialize",
+    "toscalar",
+    "print",
+    "range",
+    "datatable",
+    "from",
+    "to",
+    "step",
+    "dynamic",
+    "datetime",
+    "timespan",
+    "set",
+    "declare",
+    "query_parameters",
 ];
 
 /// Highlights `line` (the whole multi-line input); `tables` are coloured as tables.
@@ -27,7 +61,9 @@ pub fn highlight(line: &str, tables: &[String]) -> String {
     if trimmed.starts_with('.') {
         // A dot-command: colour the command word.
         let lead = line.len() - trimmed.len();
-        let end = trimmed.find(char::is_whitespace).map_or(line.len(), |i| lead + i);
+        let end = trimmed
+            .find(char::is_whitespace)
+            .map_or(line.len(), |i| lead + i);
         out.push_str(&line[..lead]);
         out.push_str(COMMAND);
         out.push_str(&line[lead..end]);

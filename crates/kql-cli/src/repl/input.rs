@@ -118,10 +118,7 @@ mod tests {
     #[test]
     fn dot_commands_are_one_line() {
         assert_eq!(block_state(".tables"), Command(".tables".into()));
-        assert_eq!(
-            block_state("  .schema T  "),
-            Command(".schema T".into())
-        );
+        assert_eq!(block_state("  .schema T  "), Command(".schema T".into()));
         assert_eq!(block_state(""), Empty);
         assert_eq!(block_state("\n\n"), Empty);
     }

@@ -348,7 +348,11 @@ impl<'a> Repl<'a> {
         let s = self.session.borrow();
         match s.table_columns(table) {
             Ok(Some(cols)) => {
-                let w = cols.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
+                let w = cols
+                    .iter()
+                    .map(|c| c.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for c in cols {
                     writeln!(self.out, "{:<w$}  {}", c.name, c.ty.name())?;
                 }
@@ -382,7 +386,10 @@ impl<'a> Repl<'a> {
         let r = self.session.borrow().explain(&q);
         match r {
             Ok((logical, physical)) => {
-                writeln!(self.out, "logical plan:\n{logical}\n\nphysical plan:\n{physical}")
+                writeln!(
+                    self.out,
+                    "logical plan:\n{logical}\n\nphysical plan:\n{physical}"
+                )
             }
             Err(d) => write!(self.err, "{}", d.render(&q, "input")),
         }
@@ -433,7 +440,10 @@ impl<'a> Repl<'a> {
             return writeln!(self.err, "error: usage: .load NAME PATH");
         };
         let path = path.trim();
-        let r = self.session.borrow_mut().load_parquet(name, Path::new(path));
+        let r = self
+            .session
+            .borrow_mut()
+            .load_parquet(name, Path::new(path));
         match r {
             Ok(()) => {
                 let n = self

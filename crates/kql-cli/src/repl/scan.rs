@@ -254,11 +254,7 @@ mod tests {
     fn subtraction_is_not_a_dashed_word() {
         assert_eq!(
             kinds("a-b"),
-            vec![
-                (Kind::Ident, "a"),
-                (Kind::Punct, "-"),
-                (Kind::Ident, "b")
-            ]
+            vec![(Kind::Ident, "a"), (Kind::Punct, "-"), (Kind::Ident, "b")]
         );
     }
 

@@ -82,8 +82,9 @@ fn modes_csv_and_json() {
         out.starts_with("SrcIpAddr,n\n10.0.0.1,2\n10.0.0.2,1\n"),
         "{out}"
     );
-    let json: serde_json::Value = serde_json::from_str(&out["SrcIpAddr,n\n10.0.0.1,2\n10.0.0.2,1\n".len()..])
-        .expect("JSON array");
+    let json: serde_json::Value =
+        serde_json::from_str(&out["SrcIpAddr,n\n10.0.0.1,2\n10.0.0.2,1\n".len()..])
+            .expect("JSON array");
     assert_eq!(
         json,
         serde_json::json!([{"SrcIpAddr": "10.0.0.2", "T": "2024-05-01T10:10:00Z"}])

@@ -59,10 +59,12 @@ fn interactive_session_through_a_pty() {
 
     // .tables and .schema.
     p.send_line(".tables").expect("type");
-    p.exp_regex(r"\r?\nNetLogs\r?\n").expect(".tables lists NetLogs");
+    p.exp_regex(r"\r?\nNetLogs\r?\n")
+        .expect(".tables lists NetLogs");
     prompt(&mut p);
     p.send_line(".schema NetLogs").expect("type");
-    p.exp_regex(r"DstPortNumber +int").expect(".schema shows the column type");
+    p.exp_regex(r"DstPortNumber +int")
+        .expect(".schema shows the column type");
     prompt(&mut p);
 
     // Completion of a column name: `DstP<Tab>` becomes `DstPortNumber` (the only column or
@@ -72,7 +74,8 @@ fn interactive_session_through_a_pty() {
     p.exp_string("DstPortNumber").expect("completed");
     p.send_line(" == 443 | extend Found = strcat('port', '-', 'ok');;")
         .expect("type");
-    p.exp_string("port-ok").expect("query with the completed column ran");
+    p.exp_string("port-ok")
+        .expect("query with the completed column ran");
     p.exp_string("1 row in").expect("footer");
     prompt(&mut p);
 

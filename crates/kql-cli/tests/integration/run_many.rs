@@ -139,7 +139,10 @@ fn globs_formats_and_fail_on_alert() {
             ("Window".to_string(), "fired".to_string(), 2),
         ]
     );
-    assert!(err.contains("4 rules: 2 fired, 2 not fired, 0 errors"), "{err}");
+    assert!(
+        err.contains("4 rules: 2 fired, 2 not fired, 0 errors"),
+        "{err}"
+    );
     // Several files, CSV, --fail-on-alert: a rule fired -> 3.
     let a = r.join("a_fires.yaml").to_string_lossy().into_owned();
     let b = r.join("b_quiet.yaml").to_string_lossy().into_owned();
@@ -156,8 +159,14 @@ fn globs_formats_and_fail_on_alert() {
     assert_eq!(code, Some(3), "{out}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "file,name,status,rows,ms,error");
-    assert!(lines[1].starts_with(&format!("{a},Port 80,fired,1,")), "{out}");
-    assert!(lines[2].starts_with(&format!("{b},Port 8080,not_fired,0,")), "{out}");
+    assert!(
+        lines[1].starts_with(&format!("{a},Port 80,fired,1,")),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{b},Port 8080,not_fired,0,")),
+        "{out}"
+    );
     // A glob that matches nothing is an error.
     let (_, err, code) = run(&["run", &format!("{}/*.nothing", r.display())]);
     assert_eq!(code, Some(1));
@@ -177,6 +186,12 @@ fn a_single_file_keeps_the_result_table() {
         "csv",
     ]);
     assert_eq!(code, Some(0), "{err}");
-    assert_eq!(out, "TimeGenerated,SrcIpAddr,DstPortNumber\n2024-05-01T10:10:00Z,10.0.0.2,80\n");
-    assert!(err.contains("FIRED: Port 80: 1 row(s), trigger gt 0"), "{err}");
+    assert_eq!(
+        out,
+        "TimeGenerated,SrcIpAddr,DstPortNumber\n2024-05-01T10:10:00Z,10.0.0.2,80\n"
+    );
+    assert!(
+        err.contains("FIRED: Port 80: 1 row(s), trigger gt 0"),
+        "{err}"
+    );
 }

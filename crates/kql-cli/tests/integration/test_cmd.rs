@@ -41,7 +41,10 @@ fn the_example_cases_pass() {
         out.contains("PASS  port sweep fires for the source that hit three ports"),
         "{out}"
     );
-    assert!(out.contains("PASS  port sweep does not fire on two ports"), "{out}");
+    assert!(
+        out.contains("PASS  port sweep does not fire on two ports"),
+        "{out}"
+    );
     assert!(
         out.contains("PASS  clients with two or more server errors"),
         "{out}"
@@ -56,11 +59,7 @@ fn a_wrong_expectation_fails_with_a_diff_and_update_fixes_it() {
     let expected = d.join("queries/tests/port_sweep/expected.csv");
     let good = std::fs::read_to_string(&expected).expect("expected.csv");
     // Claim 4 ports instead of 3.
-    std::fs::write(
-        &expected,
-        good.replace("10.0.0.5,3,", "10.0.0.5,4,"),
-    )
-    .expect("write");
+    std::fs::write(&expected, good.replace("10.0.0.5,3,", "10.0.0.5,4,")).expect("write");
     // And claim that the quiet case fires.
     let quiet = d.join("queries/tests/port_sweep_quiet.test.yaml");
     let text = std::fs::read_to_string(&quiet).expect("read");
@@ -87,7 +86,10 @@ fn a_wrong_expectation_fails_with_a_diff_and_update_fixes_it() {
     // --update rewrites both expectations; afterwards everything passes.
     let (out, _, code) = kql_test(&["test", "--update"], Some(&d));
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("UPDATED  port sweep does not fire on two ports: fires: false"), "{out}");
+    assert!(
+        out.contains("UPDATED  port sweep does not fire on two ports: fires: false"),
+        "{out}"
+    );
     assert_eq!(std::fs::read_to_string(&expected).expect("read"), good);
     assert!(
         std::fs::read_to_string(&quiet)
@@ -124,17 +126,26 @@ fn inline_rows_parquet_fixtures_and_update_of_inline_rows() {
     std::fs::write(&case, text.replace("10.0.0.2,[80],1", "10.0.0.2,[81],1")).expect("write");
     let (out, _, code) = kql_test(&["test", &case], None);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("    - 10.0.0.2,[81],1\n    + 10.0.0.2,[80],1\n"), "{out}");
+    assert!(
+        out.contains("    - 10.0.0.2,[81],1\n    + 10.0.0.2,[80],1\n"),
+        "{out}"
+    );
     let (out, _, code) = kql_test(&["test", "--update", &case], None);
     assert_eq!(code, Some(0), "{out}");
     let updated = std::fs::read_to_string(&case).expect("read");
-    assert!(updated.starts_with("rule: rule.kql\ntables:\n"), "{updated}");
+    assert!(
+        updated.starts_with("rule: rule.kql\ntables:\n"),
+        "{updated}"
+    );
     assert!(
         updated.contains("  rows: |\n    SrcIpAddr:string,Ports:dynamic,n:long\n"),
         "{updated}"
     );
     assert!(updated.contains("    10.0.0.2,[80],1\n"), "{updated}");
-    assert!(updated.contains("    10.0.0.1,\"[22,443]\",2\n"), "{updated}");
+    assert!(
+        updated.contains("    10.0.0.1,\"[22,443]\",2\n"),
+        "{updated}"
+    );
 }
 
 #[test]
@@ -152,7 +163,10 @@ fn malformed_cases_are_reported() {
     write(&d, "e.test.yaml", "rule: r.kql\nexpect: does not fire\n");
     let (out, _, code) = kql_test(&["test", &d.to_string_lossy()], None);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("unknown key `expct`; did you mean `expect`?"), "{out}");
+    assert!(
+        out.contains("unknown key `expct`; did you mean `expect`?"),
+        "{out}"
+    );
     assert!(out.contains("missing.kql not found"), "{out}");
     assert!(
         out.contains("table `T`: row 1, column `When`: `not a date` is not a valid datetime"),
