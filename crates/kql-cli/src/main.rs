@@ -64,7 +64,21 @@ struct CheckArgs {
     format: check::Format,
 }
 
+/// Restores the default SIGPIPE disposition (Rust ignores it), so that writing into a closed
+/// pipe (`kql test | head`) ends the process quietly, as other command-line tools do,
+/// instead of panicking in `println!`.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: `signal` with `SIG_DFL` only changes the disposition of SIGPIPE; it runs first
+    // thing in `main`, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    default_sigpipe();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         return ExitCode::from(repl::main(&cli.repl));

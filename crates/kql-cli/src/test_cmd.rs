@@ -22,6 +22,8 @@
 //!   tolerance: 1e-9                              # optional: relative tolerance for reals
 //! ```
 //!
+//! `.kqltest` files (`docs/kqltest-format.md`: self-contained query cases) are run too.
+//!
 //! The result is the rule's last result set, rendered with the engine's formatter in its test
 //! flavour (null is `null`), compared with the expected CSV (header `name:type`). `--update`
 //! rewrites `rows` (the CSV file, or the inline block in the YAML) and `fires` from the actual
@@ -38,8 +40,8 @@ use std::path::{Path, PathBuf};
 /// Arguments of `kql test`.
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
-    /// Test cases: folders (searched recursively for `test.yaml` and `*.test.yaml`) or case
-    /// files. Default: `queries/tests`.
+    /// Test cases: folders (searched recursively for `test.yaml`, `*.test.yaml` and
+    /// `*.kqltest`) or case files. Default: `queries/tests`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Rewrite the expectations (`rows`, `fires`) from the actual results.
@@ -85,6 +87,12 @@ fn is_case_file(p: &Path) -> bool {
     matches!(name, "test.yaml" | "test.yml")
         || name.ends_with(".test.yaml")
         || name.ends_with(".test.yml")
+        || is_kqltest(p)
+}
+
+/// A `.kqltest` file (`docs/kqltest-format.md`): self-contained query cases.
+fn is_kqltest(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "kqltest")
 }
 
 /// Case files under `p` (or `p` itself), sorted.
@@ -719,7 +727,7 @@ pub fn run(args: &TestArgs) -> u8 {
     }
     if files.is_empty() {
         eprintln!(
-            "error: no test cases (test.yaml or *.test.yaml) under {}",
+            "error: no test cases (test.yaml, *.test.yaml, *.kqltest) under {}",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -730,6 +738,12 @@ pub fn run(args: &TestArgs) -> u8 {
     }
     let (mut passed, mut failed, mut updated) = (0, 0, 0);
     for (i, f) in files.iter().enumerate() {
+        if is_kqltest(f) {
+            let (p, n) = run_kqltest_file(f, args);
+            passed += p;
+            failed += n;
+            continue;
+        }
         let case = load_case(f);
         let label = match &case {
             Ok(c) => c.name.clone(),
@@ -774,6 +788,42 @@ pub fn run(args: &TestArgs) -> u8 {
     }
     println!("{passed} passed, {failed} failed");
     u8::from(failed > 0)
+}
+
+/// Runs the cases of a `.kqltest` file (`--update` does not apply to them); returns
+/// (passed, failed).
+fn run_kqltest_file(f: &Path, args: &TestArgs) -> (usize, usize) {
+    let file = f.display().to_string();
+    let cases = match read_text(f).and_then(|t| kql_engine::kqltest::parse_file(&t)) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("FAIL  {file}\n  error: {e}");
+            return (0, 1);
+        }
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for case in cases {
+        let label = format!("{file}: {}", case.name);
+        if args
+            .filter
+            .as_ref()
+            .is_some_and(|flt| !label.contains(flt.as_str()))
+        {
+            continue;
+        }
+        let t0 = std::time::Instant::now();
+        match kql_engine::kqltest::run_case(&case) {
+            Ok(()) => {
+                passed += 1;
+                println!("PASS  {label}  ({} ms)", t0.elapsed().as_millis());
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {label}  (line {})\n{}", case.line, indent_diff(&e));
+            }
+        }
+    }
+    (passed, failed)
 }
 
 /// `  (path)` when the label is not the path already.

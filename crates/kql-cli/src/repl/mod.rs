@@ -502,9 +502,14 @@ fn install_ctrl_c(token: kql_engine::CancelToken, running: Arc<AtomicBool>, inte
                 return;
             };
             rt.block_on(async move {
+                #[cfg(unix)]
                 let Ok(mut sigint) =
                     tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
                 else {
+                    return;
+                };
+                #[cfg(windows)]
+                let Ok(mut sigint) = tokio::signal::windows::ctrl_c() else {
                     return;
                 };
                 let _ = ready_tx.send(());

@@ -183,3 +183,22 @@ fn malformed_cases_are_reported() {
     assert_eq!(code, Some(2));
     assert!(err.contains("no test cases"), "{err}");
 }
+
+#[test]
+fn kqltest_files_run_too() {
+    let d = temp_dir("test-kqltest");
+    // 7 % 3 = 1 (hand); the second case claims 2 and must fail.
+    let f = write(
+        &d,
+        "mod.kqltest",
+        "=== modulo\nsource: hand: 7 = 2*3 + 1\nquery:\nprint r = 7 % 3\nexpect:\nr:long\n1\n=== wrong on purpose\nsource: hand: 7 % 3 is 1, not 2\nquery:\nprint r = 7 % 3\nexpect:\nr:long\n2\n",
+    );
+    let (out, _, code) = kql_test(&["test", &f], None);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains(&format!("PASS  {f}: modulo")), "{out}");
+    assert!(
+        out.contains(&format!("FAIL  {f}: wrong on purpose  (line 8)")),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+}
