@@ -199,25 +199,8 @@ impl<'c> Planner<'c> {
                 srcs.push((rq.col_expr(i), c.clone(), nullable));
             }
         }
-        let names = dedupe_with_suffix(
-            &srcs
-                .iter()
-                .map(|(_, c, _)| c.name.clone())
-                .collect::<Vec<_>>(),
-        );
-        let mut exprs = Vec::new();
-        let mut cols = Vec::new();
-        for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
-            let e = if nullable && c.ty.is_stringlike() {
-                coalesce(vec![e, lit("")])
-            } else {
-                e
-            };
-            exprs.push(e.alias(&name));
-            cols.push(Col::new(name, c.ty));
-        }
         let joined = Rel::new(plan, joined_columns(&lq, &rq, use_left, use_right));
-        joined.project(exprs, cols).at(span)
+        project_join_output(joined, srcs).at(span)
     }
 
     /// Resolves `on` items to key column pairs.
@@ -465,26 +448,36 @@ impl<'c> Planner<'c> {
             }
             srcs.push((rq.col_expr(i), c.clone(), kind == Kind::LeftOuter));
         }
-        let names = dedupe_with_suffix(
-            &srcs
-                .iter()
-                .map(|(_, c, _)| c.name.clone())
-                .collect::<Vec<_>>(),
-        );
-        let mut exprs = Vec::new();
-        let mut cols = Vec::new();
-        for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
-            let e = if nullable && c.ty.is_stringlike() {
-                coalesce(vec![e, lit("")])
-            } else {
-                e
-            };
-            exprs.push(e.alias(&name));
-            cols.push(Col::new(name, c.ty));
-        }
         let joined = Rel::new(plan, joined_columns(&lq, &rq, true, true));
-        joined.project(exprs, cols).at(span)
+        project_join_output(joined, srcs).at(span)
     }
+}
+
+/// Projects a join's raw output to its KQL columns: `srcs` are (expression, column,
+/// nullable-side) in output order; clashing names get Kusto's numeric suffixes and
+/// string columns of the outer side turn their nulls into "" (strings are never null).
+fn project_join_output(
+    joined: Rel,
+    srcs: Vec<(Expr, Col, bool)>,
+) -> datafusion::common::Result<Rel> {
+    let names = dedupe_with_suffix(
+        &srcs
+            .iter()
+            .map(|(_, c, _)| c.name.clone())
+            .collect::<Vec<_>>(),
+    );
+    let mut exprs = Vec::new();
+    let mut cols = Vec::new();
+    for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
+        let e = if nullable && c.ty.is_stringlike() {
+            coalesce(vec![e, lit("")])
+        } else {
+            e
+        };
+        exprs.push(e.alias(&name));
+        cols.push(Col::new(name, c.ty));
+    }
+    joined.project(exprs, cols)
 }
 
 /// The KQL columns of a join plan's raw output (before renaming).
