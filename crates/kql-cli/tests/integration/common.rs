@@ -133,3 +133,92 @@ pub fn sample_data(dir: &Path) -> PathBuf {
     std::fs::write(data.join("now.txt"), "2024-05-01T12:00:00Z\n").expect("now.txt");
     data
 }
+
+/// A corpus file that failed to plan: (file, code, message).
+pub type Failure = (String, String, String);
+
+/// An expected corpus failure: (path suffix, error code, reason). A name in backticks in
+/// the reason must appear in the error message, so that a failure for another reason is
+/// not taken for the listed one.
+pub type Expected = (&'static str, &'static str, &'static str);
+
+/// `kql check --schemas ../shared/sentinel/schemas --format json` over every YAML file under
+/// `../shared/sentinel/corpus/<sub>` (at least `min_files` of them): the number of files and
+/// the failures. `None` when `../shared` is absent.
+pub fn check_corpus(sub: &str, min_files: usize) -> Option<(usize, Vec<Failure>)> {
+    let shared = shared_dir()?;
+    let files = yaml_files(&shared.join("sentinel/corpus").join(sub));
+    assert!(
+        files.len() >= min_files,
+        "expected at least {min_files} files in corpus/{sub}, found {}",
+        files.len()
+    );
+    let schemas = shared.join("sentinel/schemas");
+    let mut args: Vec<String> = vec![
+        "check".into(),
+        "--schemas".into(),
+        schemas.to_string_lossy().into_owned(),
+        "--format".into(),
+        "json".into(),
+    ];
+    args.extend(files.iter().map(|p| p.to_string_lossy().into_owned()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = kql(&argv);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut failed = Vec::new();
+    let mut total = 0;
+    for line in stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+        total += 1;
+        if v["ok"] == false {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            failed.push((
+                text(&v["file"]),
+                text(&v["error"]["code"]),
+                text(&v["error"]["message"]),
+            ));
+        }
+    }
+    assert_eq!(total, files.len(), "one result per file");
+    Some((total, failed))
+}
+
+/// The differences between the failures and an exact expected list: unexpected failures,
+/// failures with another code or about another name, and listed files that now plan.
+pub fn compare_failures(failed: &[Failure], expected: &[Expected]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (file, code, msg) in failed {
+        match expected
+            .iter()
+            .find(|(suffix, _, _)| file.ends_with(suffix))
+        {
+            None => problems.push(format!("unexpected failure: {file}: {code} {msg}")),
+            Some((_, want, reason)) => {
+                if code != want {
+                    problems.push(format!(
+                        "{file}: expected {want} ({reason}), got {code} {msg}"
+                    ));
+                } else if let Some(m) = expected_mention(reason)
+                    && !msg.contains(m)
+                {
+                    problems.push(format!("{file}: expected a message about `{m}`, got {msg}"));
+                }
+            }
+        }
+    }
+    for (suffix, _, reason) in expected {
+        if !failed.iter().any(|(f, _, _)| f.ends_with(suffix)) {
+            problems.push(format!(
+                "{suffix} now plans (listed as: {reason}); remove it from the expected failures"
+            ));
+        }
+    }
+    problems
+}
+
+/// The first name in backticks in `reason`.
+fn expected_mention(reason: &str) -> Option<&str> {
+    let start = reason.find('`')? + 1;
+    let len = reason[start..].find('`')?;
+    Some(&reason[start..start + len])
+}

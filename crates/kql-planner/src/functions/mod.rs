@@ -344,24 +344,7 @@ impl<'c> Planner<'c> {
         spec: &str,
     ) -> PResult<Vec<Typed>> {
         let (min, max, per) = spec_for(spec, site.args.len());
-        let n = site.args.len();
-        if n < min || n > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else if max == usize::MAX {
-                format!("at least {min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                format!(
-                    "function `{}` takes {expected} argument(s), but {n} were given",
-                    site.name
-                ),
-                site.span,
-            ));
-        }
+        arity(site, min, max)?;
         let vctx = ctx.value();
         site.args
             .iter()
