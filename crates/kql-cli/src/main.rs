@@ -1,11 +1,16 @@
-//! The `kql` command. Subcommands: `check` (now); `run`, `test` and `repl` will follow the
-//! CLI contract in `../shared/design/architecture.md` §4.
+//! The `kql` command: `repl` (the default), `run`, `check` and `test`, following the CLI
+//! contract in `../shared/design/architecture.md` §4.
 
 mod check;
+mod fixture;
 mod output;
+mod progress;
+mod repl;
 mod rule_file;
+mod rules;
 mod run;
 mod setup;
+mod test_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -13,10 +18,13 @@ use std::process::ExitCode;
 
 /// KQL over Parquet: check, run and test Microsoft Sentinel rules locally.
 #[derive(Parser, Debug)]
-#[command(name = "kql", version, about)]
+#[command(name = "kql", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Without a subcommand: the REPL's options.
+    #[command(flatten)]
+    repl: repl::ReplArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -24,8 +32,13 @@ enum Command {
     /// Check KQL files and Sentinel rule YAML files without running them; exit 1 on any
     /// failure.
     Check(CheckArgs),
-    /// Run a `.kql` file or a Sentinel rule `.yaml` and print its results.
+    /// Run a `.kql` file or Sentinel rule `.yaml` and print its results; with several
+    /// files, a directory or a glob, print one line per rule and a summary.
     Run(run::RunArgs),
+    /// Interactive KQL console (the default when no subcommand is given).
+    Repl(repl::ReplArgs),
+    /// Run golden tests of rules (`*.test.yaml` / `test.yaml` cases) and report pass/fail.
+    Test(test_cmd::TestArgs),
 }
 
 #[derive(Args, Debug)]
@@ -51,10 +64,29 @@ struct CheckArgs {
     format: check::Format,
 }
 
+/// Restores the default SIGPIPE disposition (Rust ignores it), so that writing into a closed
+/// pipe (`kql test | head`) ends the process quietly, as other command-line tools do,
+/// instead of panicking in `println!`.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: `signal` with `SIG_DFL` only changes the disposition of SIGPIPE; it runs first
+    // thing in `main`, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    default_sigpipe();
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return ExitCode::from(repl::main(&cli.repl));
+    };
+    match command {
         Command::Run(args) => ExitCode::from(run::run(&args)),
+        Command::Repl(args) => ExitCode::from(repl::main(&args)),
+        Command::Test(args) => ExitCode::from(test_cmd::run(&args)),
         Command::Check(args) => {
             let session = if args.syntax_only {
                 None

@@ -11,14 +11,16 @@ use crate::rule_file::RuleFile;
 use crate::setup::{SessionArgs, build_session};
 use kql_syntax::Diagnostic;
 use serde_yaml_ng::Value;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// Arguments of `kql run`.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// A `.kql` file or a Sentinel rule `.yaml`.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// A `.kql` file or a Sentinel rule `.yaml`; or several files, directories (searched
+    /// recursively for `.yaml`/`.yml`/`.kql`) or quoted globs (`'rules/**/*.yaml'`), which
+    /// print one line per rule and a summary.
+    #[arg(value_name = "FILE|DIR|GLOB", required = true)]
+    pub files: Vec<String>,
     #[command(flatten)]
     pub session: SessionArgs,
     /// Output format.
@@ -112,10 +114,21 @@ impl RuleMeta {
 
 /// Runs the command; returns the process exit code.
 pub fn run(args: &RunArgs) -> u8 {
-    let rf = match RuleFile::load(&args.file) {
+    if let [one] = args.files.as_slice()
+        && !Path::new(one).is_dir()
+        && !crate::rules::is_glob(one)
+    {
+        return run_one(args, Path::new(one));
+    }
+    crate::rules::run_many(args)
+}
+
+/// `kql run FILE`: prints the results of one rule or query.
+fn run_one(args: &RunArgs, file: &Path) -> u8 {
+    let rf = match RuleFile::load(file) {
         Ok(rf) => rf,
         Err(d) => {
-            eprint!("{}", render_plain(&d, &args.file.display().to_string()));
+            eprint!("{}", render_plain(&d, &file.display().to_string()));
             return 1;
         }
     };
@@ -149,7 +162,7 @@ pub fn run(args: &RunArgs) -> u8 {
             None => eprintln!("warning: cannot read queryPeriod `{p}`; not applied"),
         }
     }
-    let name = args.file.display().to_string();
+    let name = file.display().to_string();
     let out = match session.run(&rf.query) {
         Ok(o) => o,
         Err(d) => {

@@ -9,4 +9,4 @@ pub mod session;
 pub mod table;
 pub mod watchlist;
 
-pub use session::{QueryOutput, ResultSet, Session, SessionOptions};
+pub use session::{CancelToken, QueryOutput, ResultSet, Session, SessionOptions};

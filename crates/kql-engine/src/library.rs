@@ -20,6 +20,10 @@ pub static LIBRARY: &[(&str, &str)] = &[
         include_str!("../library/asim/empty_schemas.kql"),
     ),
     (
+        "builtin:asim/helpers.kql",
+        include_str!("../library/asim/helpers.kql"),
+    ),
+    (
         "builtin:asim/network_session.kql",
         include_str!("../library/asim/network_session.kql"),
     ),

@@ -25,6 +25,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Session options.
 #[derive(Clone, Debug, Default)]
@@ -76,6 +77,42 @@ pub struct QueryOutput {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Cancels the query a [`Session`] is running, from another thread (the REPL's Ctrl-C).
+///
+/// Every execution the session starts (the final results, `toscalar`/`materialize` during
+/// planning, `explain`) stops with [`CANCELLED`] soon after [`CancelToken::cancel`]; the
+/// DataFusion streams are dropped, which aborts their tasks. The flag stays set until
+/// [`CancelToken::reset`], so reset it before starting the next query.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// Requests cancellation of the running query.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Clears a cancellation request.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether cancellation was requested.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once cancellation is requested (polls every 20 ms).
+    async fn cancelled(&self) {
+        while !self.is_cancelled() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Code of the error a cancelled query fails with.
+pub const CANCELLED: &str = "KQL4003";
+
 struct TableEntry {
     source: TableSource,
     declared: Option<TableSchema>,
@@ -93,6 +130,8 @@ pub struct Session {
     options: SessionOptions,
     /// The `now` of the query being planned (fixed per query).
     query_now: std::cell::Cell<i64>,
+    /// Cancellation of running executions.
+    cancel: CancelToken,
 }
 
 /// Code for problems loading a data directory or its files.
@@ -162,6 +201,7 @@ impl Session {
             functions: BTreeMap::new(),
             options,
             query_now: std::cell::Cell::new(0),
+            cancel: CancelToken::default(),
         };
         if load_library {
             let library = builtin_library().map_err(|m| Diagnostic::error(DATA_ERROR, m, 0..0))?;
@@ -188,6 +228,11 @@ impl Session {
             }
         }
         Ok(session)
+    }
+
+    /// The token that cancels this session's running query (shareable with other threads).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
     }
 
     /// Sets (or clears) the pinned `now`.
@@ -277,7 +322,10 @@ impl Session {
         functions: Vec<FunctionSchema>,
         origin: &str,
     ) {
-        for t in tables {
+        for mut t in tables {
+            // The amendments text is compiled in and checked by the built-in catalogue's
+            // tests, so an error here cannot come from user input.
+            let _ = amend_schema(&mut t);
             match self.tables.get_mut(&t.name) {
                 Some(e) if matches!(e.source, TableSource::Parquet(_)) => {
                     e.declared = Some(t);
@@ -440,8 +488,9 @@ impl Session {
             return Err(Diagnostic::error("KQL2007", "nothing to explain", 0..0));
         };
         let ctx = self.ctx.clone();
+        let cancel = self.cancel.clone();
         self.rt
-            .block_on(async move {
+            .block_on(cancellable(&cancel, async move {
                 let df = ctx.execute_logical_plan(rel.plan).await?;
                 let logical = df.logical_plan().display_indent().to_string();
                 let optimized = df
@@ -457,19 +506,31 @@ impl Session {
                     format!("{logical}\n-- optimized --\n{optimized}"),
                     phys,
                 ))
+            }))
+            .map_err(|e| match e {
+                None => Diagnostic::error(CANCELLED, "query cancelled", 0..0),
+                Some(e) => Diagnostic::error("KQL4001", e.strip_backtrace(), 0..0),
             })
-            .map_err(|e| Diagnostic::error("KQL4001", e.strip_backtrace(), 0..0))
     }
 
     /// Executes a logical plan.
     fn collect(&self, plan: LogicalPlan) -> Result<Vec<RecordBatch>, CatalogError> {
         let ctx = self.ctx.clone();
+        let cancel = self.cancel.clone();
         self.rt
-            .block_on(async move {
+            .block_on(cancellable(&cancel, async move {
                 let df = ctx.execute_logical_plan(plan).await?;
                 df.collect().await
+            }))
+            .map_err(|e| match e {
+                None => CatalogError {
+                    code: CANCELLED,
+                    message: "query cancelled".into(),
+                },
+                Some(e) => {
+                    CatalogError::execution(format!("query failed: {}", e.strip_backtrace()))
+                }
             })
-            .map_err(|e| CatalogError::execution(format!("query failed: {}", e.strip_backtrace())))
     }
 
     /// Builds (and caches) a Parquet table's relation.
@@ -659,6 +720,28 @@ fn stub_function(f: &FunctionSchema, origin: &str) -> Option<StoredFunction> {
         .next()
 }
 
+/// Appends to `table` the documented columns of `schema_amendments.txt` it lacks. Applied to
+/// the built-in catalogue and to every schema directory given with `--schemas`, whose
+/// reference schemas omit the same columns.
+fn amend_schema(table: &mut TableSchema) -> Result<(), String> {
+    static AMENDMENTS: std::sync::OnceLock<Result<Vec<TableSchema>, String>> =
+        std::sync::OnceLock::new();
+    let amendments = AMENDMENTS
+        .get_or_init(|| {
+            crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS).map(|c| c.tables)
+        })
+        .as_ref()
+        .map_err(Clone::clone)?;
+    for a in amendments.iter().filter(|a| a.name == table.name) {
+        for c in &a.columns {
+            if !table.columns.iter().any(|(n, _)| n == &c.0) {
+                table.columns.push(c.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The built-in schema catalogue: its tables and its stored-function stubs.
 struct BuiltinSchemas {
     tables: Vec<TableSchema>,
@@ -672,15 +755,8 @@ fn builtin_schemas() -> Result<&'static BuiltinSchemas, String> {
     SCHEMAS
         .get_or_init(|| {
             let mut catalogue = crate::library::parse_schemas(crate::library::SCHEMAS)?;
-            let amendments = crate::library::parse_schemas(crate::library::SCHEMA_AMENDMENTS)?;
-            for a in amendments.tables {
-                if let Some(t) = catalogue.tables.iter_mut().find(|t| t.name == a.name) {
-                    for c in a.columns {
-                        if !t.columns.iter().any(|(n, _)| n == &c.0) {
-                            t.columns.push(c);
-                        }
-                    }
-                }
+            for t in &mut catalogue.tables {
+                amend_schema(t)?;
             }
             let stubs = catalogue
                 .functions
@@ -749,6 +825,30 @@ fn parse_function_file(text: &str, origin: &str) -> Result<Vec<StoredFunction>, 
         }
     }
     Ok(out)
+}
+
+/// Runs `fut` as its own task unless `cancel` fires first (`Err(None)`). On cancellation the
+/// task is aborted (its DataFusion streams are dropped at their next yield point) and control
+/// returns at once, even when an operator computes for a long time without yielding. A panic
+/// in the task is resumed here, as if `fut` had run inline.
+async fn cancellable<T: Send + 'static>(
+    cancel: &CancelToken,
+    fut: impl std::future::Future<Output = Result<T, datafusion::error::DataFusionError>>
+    + Send
+    + 'static,
+) -> Result<T, Option<datafusion::error::DataFusionError>> {
+    let mut task = tokio::spawn(fut);
+    tokio::select! {
+        r = &mut task => match r {
+            Ok(r) => r.map_err(Some),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Some(datafusion::error::DataFusionError::Execution(e.to_string()))),
+        },
+        _ = cancel.cancelled() => {
+            task.abort();
+            Err(None)
+        }
+    }
 }
 
 /// Re-applies a known row order (after `sort`/`top`, kept by order-preserving operators) at

@@ -25,6 +25,15 @@ pub use rel::{Col, Rel};
 pub use tabular::UNKNOWN_TABLE;
 pub use types::{KQL_TYPE_KEY, KqlType};
 
+/// Names of the built-in functions the planner supports (scalar, window and aggregate), for
+/// completion in the REPL. Known but unsupported KQL functions are not listed.
+pub fn function_names() -> Vec<&'static str> {
+    let mut v = functions::supported_names();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Parses the text of a `datetime(...)` literal or an RFC 3339 instant (used for `--now`):
 /// nanoseconds since the Unix epoch, truncated to 100 ns.
 pub fn parse_datetime_text(text: &str) -> Option<i64> {

@@ -279,18 +279,7 @@ impl<'c> Planner<'c> {
                 return self.execute_to_rel(&rel, span);
             }
             "_GetWatchlist" => {
-                let alias = match args.first().map(|a| &a.value.node) {
-                    Some(ExprKind::Literal(ast::Literal::String(s))) if args.len() == 1 => {
-                        s.clone()
-                    }
-                    _ => {
-                        return Err(err(
-                            error::BAD_ARGUMENTS,
-                            "_GetWatchlist() takes one string literal: the watchlist alias",
-                            span,
-                        ));
-                    }
-                };
+                let alias = self.watchlist_alias(scope, args, span)?;
                 return match self.catalog.watchlist(&alias) {
                     Ok(Some(rel)) => Ok(rel),
                     // `kql check` without the watchlist: its standard columns only.
@@ -343,6 +332,33 @@ impl<'c> Planner<'c> {
             ));
         }
         Err(self.unknown_table(scope, &name.name, &name.span))
+    }
+
+    /// The alias argument of `_GetWatchlist(alias)`: a constant string (a literal, or a
+    /// function parameter bound to one, as in a stored function that wraps it).
+    fn watchlist_alias(
+        &self,
+        scope: &Rc<Scope>,
+        args: &[ast::Arg],
+        span: &Span,
+    ) -> PResult<String> {
+        let usage = || {
+            err(
+                error::BAD_ARGUMENTS,
+                "_GetWatchlist() takes one constant string: the watchlist alias",
+                span,
+            )
+        };
+        let [arg] = args else {
+            return Err(usage());
+        };
+        let empty = Rel::one_row();
+        let t = self.lower_expr(&self.ctx(&empty, scope), &arg.value)?;
+        match self.const_eval(&t.expr) {
+            Some(ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s))) => Ok(s),
+            Some(ScalarValue::Utf8View(Some(s))) => Ok(s),
+            _ => Err(usage()),
+        }
     }
 
     /// Inlines a function whose body is tabular.

@@ -116,6 +116,29 @@ pub(crate) struct LoweredAgg {
 }
 
 impl LoweredAgg {
+    /// One aggregate returning a struct, read as one column per field: the fields are
+    /// named `{prefix}0`, `{prefix}1`, ... in the order of `fields` (name, typed input).
+    fn struct_fields(agg: Expr, fields: &[(String, Typed)], prefix: &str) -> LoweredAgg {
+        LoweredAgg {
+            aggs: vec![agg],
+            columns: fields
+                .iter()
+                .enumerate()
+                .map(|(i, (n, t))| AggColumn {
+                    name: n.clone(),
+                    ty: t.ty,
+                    agg: 0,
+                    field: Some(format!("{prefix}{i}")),
+                    if_null: None,
+                    only_without_by: false,
+                    explicit: false,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl LoweredAgg {
     fn one(agg: Expr, name: String, ty: KqlType) -> Self {
         LoweredAgg {
             aggs: vec![agg],
@@ -511,22 +534,7 @@ impl<'c> Planner<'c> {
         let st = struct_of(&fields);
         let e = agg::first_value(st, vec![]);
         let _ = site;
-        Ok(LoweredAgg {
-            aggs: vec![e],
-            columns: fields
-                .iter()
-                .enumerate()
-                .map(|(i, (n, t))| AggColumn {
-                    name: n.clone(),
-                    ty: t.ty,
-                    agg: 0,
-                    field: Some(format!("f{i}")),
-                    if_null: None,
-                    only_without_by: false,
-                    explicit: false,
-                })
-                .collect(),
-        })
+        Ok(LoweredAgg::struct_fields(e, &fields, "f"))
     }
 
     /// `arg_max(x, a, b)` / `arg_max(x, *)`: the values of the row maximising `x` (rows with
@@ -577,22 +585,7 @@ impl<'c> Planner<'c> {
             site.name_span,
         )?;
         let e = udaf.call(fields.iter().map(|(_, t)| t.expr.clone()).collect());
-        Ok(LoweredAgg {
-            aggs: vec![e],
-            columns: fields
-                .iter()
-                .enumerate()
-                .map(|(i, (n, t))| AggColumn {
-                    name: n.clone(),
-                    ty: t.ty,
-                    agg: 0,
-                    field: Some(format!("c{i}")),
-                    if_null: None,
-                    only_without_by: false,
-                    explicit: false,
-                })
-                .collect(),
-        })
+        Ok(LoweredAgg::struct_fields(e, &fields, "c"))
     }
 
     /// Expands `*` (all input columns not in `by` and not named `skip`) and named expressions

@@ -87,6 +87,21 @@ pub(crate) fn known_names() -> Vec<&'static str> {
     v
 }
 
+/// Every supported function name (for completion).
+pub(crate) fn supported_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = SIMPLE.iter().map(|s| s.kql).collect();
+    v.extend(special::NAMES);
+    v.extend(window::NAMES);
+    v.extend(aggregate::NAMES);
+    v.extend(
+        KQL_UDF_NAMES
+            .iter()
+            .filter_map(|n| n.strip_prefix("kql_"))
+            .filter(|n| n.starts_with("series_")),
+    );
+    v
+}
+
 /// The result type of a simple function.
 #[derive(Clone, Copy)]
 pub(crate) enum Ret {
@@ -329,24 +344,7 @@ impl<'c> Planner<'c> {
         spec: &str,
     ) -> PResult<Vec<Typed>> {
         let (min, max, per) = spec_for(spec, site.args.len());
-        let n = site.args.len();
-        if n < min || n > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else if max == usize::MAX {
-                format!("at least {min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                format!(
-                    "function `{}` takes {expected} argument(s), but {n} were given",
-                    site.name
-                ),
-                site.span,
-            ));
-        }
+        arity(site, min, max)?;
         let vctx = ctx.value();
         site.args
             .iter()

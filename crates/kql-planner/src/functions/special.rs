@@ -82,6 +82,7 @@ pub(crate) fn lookup(name: &str) -> Option<Builder> {
         "extract" => extract,
         "pack_array" => pack_array,
         "bag_pack" | "pack" | "pack_dictionary" => bag_pack,
+        "pack_all" => pack_all,
         "max_of" => |p, c, s| extremum(p, c, s, true),
         "min_of" => |p, c, s| extremum(p, c, s, false),
         "hash" => hash,
@@ -567,6 +568,37 @@ fn bag_pack(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
         } else {
             p.to_dynamic(&vctx, t, sp)?.expr
         });
+    }
+    let udf = p.udf("kql_bag_pack", site.name_span)?;
+    Ok(Typed::new(udf.call(args), KqlType::Dynamic))
+}
+
+/// `pack_all()`: a bag of every column of the row, keyed by column name in column order
+/// (null values included). The `ignore_null_empty` form is not supported yet.
+fn pack_all(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
+    arity(site, 0, 1)?;
+    if let Some(a) = site.args.first() {
+        let t = p.lower_expr(&ctx.value(), &a.value)?;
+        if p.const_eval(&t.expr) != Some(datafusion::common::ScalarValue::Boolean(Some(false))) {
+            return Err(error::not_supported(
+                "pack_all(ignore_null_empty=true)",
+                &a.value.span,
+            ));
+        }
+    }
+    let vctx = ctx.value();
+    let mut args = Vec::new();
+    for (i, c) in ctx.rel.columns.iter().enumerate() {
+        args.push(lit(c.name.as_str()));
+        let v = Typed::new(ctx.rel.col_expr(i), c.ty);
+        args.push(p.to_dynamic(&vctx, v, site.span)?.expr);
+    }
+    if args.is_empty() {
+        // No columns: the empty bag (JSON text, the dynamic representation).
+        return Ok(Typed::new(
+            lit(datafusion::common::ScalarValue::Utf8(Some("{}".into()))),
+            KqlType::Dynamic,
+        ));
     }
     let udf = p.udf("kql_bag_pack", site.name_span)?;
     Ok(Typed::new(udf.call(args), KqlType::Dynamic))

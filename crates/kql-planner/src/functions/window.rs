@@ -16,6 +16,7 @@ use datafusion::logical_expr::{
     Expr, ExprFunctionExt, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits,
     WindowFunctionDefinition, cast, lit,
 };
+use kql_syntax::ast;
 
 /// Names handled here.
 pub(crate) const NAMES: &[&str] = &[
@@ -142,13 +143,7 @@ fn row_num(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
         let n = cast(finish(row_number(), order, site)?, KqlType::Long.arrow());
         return Ok(Typed::new(n + start - lit(1i64), KqlType::Long));
     };
-    let r = p.lower_expr(&vctx, restart)?;
-    p.require_bool(&r, &restart.span, "the restart predicate of row_number")?;
-    // Segment id: running count of restarts; the numbering restarts per segment.
-    let flag = datafusion::logical_expr::when(r.expr, lit(1i64))
-        .otherwise(lit(0i64))
-        .map_err(|e| error::df_err(e, site.span))?;
-    let segment = running_sum(flag, order.clone(), site)?;
+    let segment = restart_segment(p, &vctx, restart, order.clone(), site, "row_number")?;
     let n = row_number()
         .partition_by(vec![segment])
         .order_by(order)
@@ -160,8 +155,37 @@ fn row_num(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     ))
 }
 
-/// `sum(x) over (order by ... rows unbounded preceding)`.
-fn running_sum(x: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> {
+/// The segment number of each row for a `restart` predicate: how many rows so far
+/// (counting the current one) restarted the numbering. Partitioning by it restarts a
+/// running computation.
+fn restart_segment(
+    p: &Planner,
+    vctx: &ExprCtx,
+    restart: &ast::Expr,
+    order: Vec<SortExpr>,
+    site: &CallSite,
+    function: &str,
+) -> PResult<Expr> {
+    let r = p.lower_expr(vctx, restart)?;
+    p.require_bool(
+        &r,
+        &restart.span,
+        &format!("the restart predicate of {function}"),
+    )?;
+    let flag = datafusion::logical_expr::when(r.expr, lit(1i64))
+        .otherwise(lit(0i64))
+        .map_err(|e| error::df_err(e, site.span))?;
+    running_sum(flag, vec![], order, site)
+}
+
+/// A running sum of `x` over rows `order`ed, restarting in each `partition` (the window
+/// from the partition's first row to the current row).
+fn running_sum(
+    x: Expr,
+    partition: Vec<Expr>,
+    order: Vec<SortExpr>,
+    site: &CallSite,
+) -> PResult<Expr> {
     let frame = WindowFrame::new_bounds(
         WindowFrameUnits::Rows,
         WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
@@ -179,12 +203,13 @@ fn running_sum(x: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> 
             distinct: false,
         },
     };
-    let e = Expr::from(wf);
-    let e = if order.is_empty() {
-        e.window_frame(frame)
-    } else {
-        e.order_by(order).window_frame(frame)
-    };
+    let mut e = Expr::from(wf).window_frame(frame);
+    if !partition.is_empty() {
+        e = e.partition_by(partition);
+    }
+    if !order.is_empty() {
+        e = e.order_by(order);
+    }
     e.build().map_err(|e| error::df_err(e, site.span))
 }
 
@@ -193,55 +218,8 @@ fn running_sum(x: Expr, order: Vec<SortExpr>, site: &CallSite) -> PResult<Expr> 
 fn cumsum(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
     arity(site, 1, 2)?;
     let args = positional(site)?;
-    if let Some(restart) = args.get(1) {
-        let vctx = ctx.value();
-        let x = p.lower_expr(&vctx, args[0])?;
-        if !x.ty.is_numeric() {
-            return Err(err(
-                error::TYPE_MISMATCH,
-                "row_cumsum needs a number",
-                site.span,
-            ));
-        }
-        let ty = if x.ty == KqlType::Real {
-            KqlType::Real
-        } else {
-            KqlType::Long
-        };
-        let x = p.promote(x, ty);
-        let r = p.lower_expr(&vctx, restart)?;
-        p.require_bool(&r, &restart.span, "the restart predicate of row_cumsum")?;
-        let order = order(p, ctx, site)?;
-        let flag = datafusion::logical_expr::when(r.expr, lit(1i64))
-            .otherwise(lit(0i64))
-            .map_err(|e| error::df_err(e, site.span))?;
-        let segment = running_sum(flag, order.clone(), site)?;
-        let frame = WindowFrame::new_bounds(
-            WindowFrameUnits::Rows,
-            WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
-            WindowFrameBound::CurrentRow,
-        );
-        let wf = WindowFunction {
-            fun: WindowFunctionDefinition::AggregateUDF(sum_udaf()),
-            params: WindowFunctionParams {
-                args: vec![x.expr],
-                partition_by: vec![],
-                order_by: vec![],
-                window_frame: frame.clone(),
-                filter: None,
-                null_treatment: None,
-                distinct: false,
-            },
-        };
-        let e = Expr::from(wf)
-            .partition_by(vec![segment])
-            .order_by(order)
-            .window_frame(frame)
-            .build()
-            .map_err(|e| error::df_err(e, site.span))?;
-        return Ok(Typed::new(e, ty));
-    }
-    let x = p.lower_expr(&ctx.value(), args[0])?;
+    let vctx = ctx.value();
+    let x = p.lower_expr(&vctx, args[0])?;
     if !x.ty.is_numeric() {
         return Err(err(
             error::TYPE_MISMATCH,
@@ -255,33 +233,20 @@ fn cumsum(p: &Planner, ctx: &ExprCtx, site: &CallSite) -> PResult<Typed> {
         KqlType::Long
     };
     let x = p.promote(x, ty);
+    let mut partition = Vec::new();
+    if let Some(restart) = args.get(1) {
+        let order = order(p, ctx, site)?;
+        partition.push(restart_segment(
+            p,
+            &vctx,
+            restart,
+            order,
+            site,
+            "row_cumsum",
+        )?);
+    }
     let order = order(p, ctx, site)?;
-    let wf = WindowFunction {
-        fun: WindowFunctionDefinition::AggregateUDF(sum_udaf()),
-        params: WindowFunctionParams {
-            args: vec![x.expr],
-            partition_by: vec![],
-            order_by: vec![],
-            window_frame: WindowFrame::new_bounds(
-                WindowFrameUnits::Rows,
-                WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
-                WindowFrameBound::CurrentRow,
-            ),
-            filter: None,
-            null_treatment: None,
-            distinct: false,
-        },
-    };
-    let e = Expr::from(wf)
-        .order_by(order)
-        .window_frame(WindowFrame::new_bounds(
-            WindowFrameUnits::Rows,
-            WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
-            WindowFrameBound::CurrentRow,
-        ))
-        .build()
-        .map_err(|e| error::df_err(e, site.span))?;
-    Ok(Typed::new(e, ty))
+    Ok(Typed::new(running_sum(x.expr, partition, order, site)?, ty))
 }
 
 /// `row_rank_dense(col)` / `row_rank_min(col)`: rank of `col`'s value in row order.

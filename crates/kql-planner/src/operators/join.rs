@@ -149,28 +149,11 @@ impl<'c> Planner<'c> {
         } else {
             left
         };
-        let lplan = LogicalPlanBuilder::from(left.plan.clone())
-            .alias(LEFT)
-            .at(span)?
-            .build()
-            .at(span)?;
-        let rplan = LogicalPlanBuilder::from(right.plan.clone())
-            .alias(RIGHT)
-            .at(span)?
-            .build()
-            .at(span)?;
-        let lq = Rel::new(lplan, left.columns.clone());
-        let rq = Rel::new(rplan, right.columns.clone());
+        let (lq, rq) = (aliased(&left, LEFT, span)?, aliased(&right, RIGHT, span)?);
 
         let (lkeys, rkeys, filter) = match filter_pred {
             None => {
-                let mut lk = Vec::new();
-                let mut rk = Vec::new();
-                for (li, ri) in &keys {
-                    let (le, re) = self.key_pair(&lq, &rq, *li, *ri, span)?;
-                    lk.push(le);
-                    rk.push(re);
-                }
+                let (lk, rk) = self.key_exprs(&lq, &rq, &keys, span)?;
                 (lk, rk, None)
             }
             Some(pred) => self.where_condition(scope, &lq, &rq, pred, span)?,
@@ -199,25 +182,8 @@ impl<'c> Planner<'c> {
                 srcs.push((rq.col_expr(i), c.clone(), nullable));
             }
         }
-        let names = dedupe_with_suffix(
-            &srcs
-                .iter()
-                .map(|(_, c, _)| c.name.clone())
-                .collect::<Vec<_>>(),
-        );
-        let mut exprs = Vec::new();
-        let mut cols = Vec::new();
-        for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
-            let e = if nullable && c.ty.is_stringlike() {
-                coalesce(vec![e, lit("")])
-            } else {
-                e
-            };
-            exprs.push(e.alias(&name));
-            cols.push(Col::new(name, c.ty));
-        }
         let joined = Rel::new(plan, joined_columns(&lq, &rq, use_left, use_right));
-        joined.project(exprs, cols).at(span)
+        project_join_output(joined, srcs).at(span)
     }
 
     /// Resolves `on` items to key column pairs.
@@ -294,6 +260,24 @@ impl<'c> Planner<'c> {
             );
             with_suggestion(d, &id.name, rel.names())
         })
+    }
+
+    /// The left and right key expressions of `keys`, in order.
+    fn key_exprs(
+        &self,
+        lq: &Rel,
+        rq: &Rel,
+        keys: &[KeyPair],
+        span: &Span,
+    ) -> PResult<(Vec<Expr>, Vec<Expr>)> {
+        let mut lk = Vec::new();
+        let mut rk = Vec::new();
+        for (li, ri) in keys {
+            let (le, re) = self.key_pair(lq, rq, *li, *ri, span)?;
+            lk.push(le);
+            rk.push(re);
+        }
+        Ok((lk, rk))
     }
 
     /// Key expressions of a pair, promoted to a common type.
@@ -431,25 +415,8 @@ impl<'c> Planner<'c> {
         let kind = self.join_kind(params, Kind::LeftOuter, &[Kind::LeftOuter, Kind::Inner])?;
         let right = self.plan_tabular(scope, right)?;
         let keys = self.on_keys(&left, &right, on)?;
-        let lplan = LogicalPlanBuilder::from(left.plan.clone())
-            .alias(LEFT)
-            .at(span)?
-            .build()
-            .at(span)?;
-        let rplan = LogicalPlanBuilder::from(right.plan.clone())
-            .alias(RIGHT)
-            .at(span)?
-            .build()
-            .at(span)?;
-        let lq = Rel::new(lplan, left.columns.clone());
-        let rq = Rel::new(rplan, right.columns.clone());
-        let mut lk = Vec::new();
-        let mut rk = Vec::new();
-        for (li, ri) in &keys {
-            let (le, re) = self.key_pair(&lq, &rq, *li, *ri, span)?;
-            lk.push(le);
-            rk.push(re);
-        }
+        let (lq, rq) = (aliased(&left, LEFT, span)?, aliased(&right, RIGHT, span)?);
+        let (lk, rk) = self.key_exprs(&lq, &rq, &keys, span)?;
         let plan = LogicalPlanBuilder::from(lq.plan.clone())
             .join_with_expr_keys(rq.plan.clone(), kind.join_type(), (lk, rk), None)
             .at(span)?
@@ -465,26 +432,46 @@ impl<'c> Planner<'c> {
             }
             srcs.push((rq.col_expr(i), c.clone(), kind == Kind::LeftOuter));
         }
-        let names = dedupe_with_suffix(
-            &srcs
-                .iter()
-                .map(|(_, c, _)| c.name.clone())
-                .collect::<Vec<_>>(),
-        );
-        let mut exprs = Vec::new();
-        let mut cols = Vec::new();
-        for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
-            let e = if nullable && c.ty.is_stringlike() {
-                coalesce(vec![e, lit("")])
-            } else {
-                e
-            };
-            exprs.push(e.alias(&name));
-            cols.push(Col::new(name, c.ty));
-        }
         let joined = Rel::new(plan, joined_columns(&lq, &rq, true, true));
-        joined.project(exprs, cols).at(span)
+        project_join_output(joined, srcs).at(span)
     }
+}
+
+/// `rel` under a table alias (`$left`/`$right` sides of a join).
+fn aliased(rel: &Rel, alias: &str, span: &Span) -> PResult<Rel> {
+    let plan = LogicalPlanBuilder::from(rel.plan.clone())
+        .alias(alias)
+        .at(span)?
+        .build()
+        .at(span)?;
+    Ok(Rel::new(plan, rel.columns.clone()))
+}
+
+/// Projects a join's raw output to its KQL columns: `srcs` are (expression, column,
+/// nullable-side) in output order; clashing names get Kusto's numeric suffixes and
+/// string columns of the outer side turn their nulls into "" (strings are never null).
+fn project_join_output(
+    joined: Rel,
+    srcs: Vec<(Expr, Col, bool)>,
+) -> datafusion::common::Result<Rel> {
+    let names = dedupe_with_suffix(
+        &srcs
+            .iter()
+            .map(|(_, c, _)| c.name.clone())
+            .collect::<Vec<_>>(),
+    );
+    let mut exprs = Vec::new();
+    let mut cols = Vec::new();
+    for ((e, c, nullable), name) in srcs.into_iter().zip(names) {
+        let e = if nullable && c.ty.is_stringlike() {
+            coalesce(vec![e, lit("")])
+        } else {
+            e
+        };
+        exprs.push(e.alias(&name));
+        cols.push(Col::new(name, c.ty));
+    }
+    joined.project(exprs, cols)
 }
 
 /// The KQL columns of a join plan's raw output (before renaming).

@@ -129,27 +129,7 @@ impl<'c> Planner<'c> {
         args: &[ast::Arg],
         span: &Span,
     ) -> PResult<Rel> {
-        let Some(first) = args.first() else {
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                "pivot needs the column to pivot",
-                span,
-            ));
-        };
-        let ExprKind::Name(pcol) = &first.value.node else {
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                "pivot's first argument must be a column",
-                &first.value.span,
-            ));
-        };
-        let Some(pi) = rel.index_of(&pcol.name) else {
-            return Err(err(
-                error::UNKNOWN_NAME,
-                format!("unknown column `{}`", pcol.name),
-                &pcol.span,
-            ));
-        };
+        let (pcol, pi) = plugin_column_arg(&rel, args, "pivot", "the column to pivot", span)?;
         // The aggregation and the column it reads.
         let (agg_name, agg_args): (String, Vec<ast::Arg>) = match args.get(1).map(|a| &a.value.node)
         {
@@ -307,27 +287,7 @@ impl<'c> Planner<'c> {
         args: &[ast::Arg],
         span: &Span,
     ) -> PResult<Rel> {
-        let Some(first) = args.first() else {
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                "bag_unpack needs the column to unpack",
-                span,
-            ));
-        };
-        let ExprKind::Name(col) = &first.value.node else {
-            return Err(err(
-                error::BAD_ARGUMENTS,
-                "bag_unpack's first argument must be a column",
-                &first.value.span,
-            ));
-        };
-        let Some(ci) = rel.index_of(&col.name) else {
-            return Err(err(
-                error::UNKNOWN_NAME,
-                format!("unknown column `{}`", col.name),
-                &col.span,
-            ));
-        };
+        let (_, ci) = plugin_column_arg(&rel, args, "bag_unpack", "the column to unpack", span)?;
         let empty = Rel::one_row();
         let cctx = self.ctx(&empty, scope);
         let text_arg = |i: usize| -> PResult<Option<String>> {
@@ -470,4 +430,36 @@ fn dotnet_type(t: KqlType) -> &'static str {
         KqlType::Guid => "System.Guid",
         KqlType::Dynamic => "System.Object",
     }
+}
+
+/// A plugin's first argument, which must name a column of `rel`: the name and its index.
+fn plugin_column_arg<'a>(
+    rel: &Rel,
+    args: &'a [ast::Arg],
+    plugin: &str,
+    what: &str,
+    span: &Span,
+) -> PResult<(&'a ast::Ident, usize)> {
+    let Some(first) = args.first() else {
+        return Err(err(
+            error::BAD_ARGUMENTS,
+            format!("{plugin} needs {what}"),
+            span,
+        ));
+    };
+    let ExprKind::Name(col) = &first.value.node else {
+        return Err(err(
+            error::BAD_ARGUMENTS,
+            format!("{plugin}'s first argument must be a column"),
+            &first.value.span,
+        ));
+    };
+    let Some(i) = rel.index_of(&col.name) else {
+        return Err(err(
+            error::UNKNOWN_NAME,
+            format!("unknown column `{}`", col.name),
+            &col.span,
+        ));
+    };
+    Ok((col, i))
 }

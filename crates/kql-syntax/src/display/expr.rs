@@ -131,6 +131,34 @@ impl Display for Arg {
     }
 }
 
+/// The minimum precedence for the `n`-th of `len` comma-separated items: a pipeline
+/// that is not the last item is parenthesized, or its last operator would swallow the
+/// comma and the items after it (`f(T | project a, b)`).
+fn item_prec(e: &Expr, n: usize, len: usize) -> u8 {
+    match &e.node {
+        ExprKind::Pipeline { ops, .. } if !ops.is_empty() && n + 1 < len => 1,
+        _ => 0,
+    }
+}
+
+/// Comma-separated call arguments, each as [`item_prec`] requires.
+fn fmt_args(f: &mut Formatter<'_>, args: &[Arg]) -> fmt::Result {
+    for (n, a) in args.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        if let Some(name) = &a.name {
+            write!(f, "{} = ", fmt_ident(&name.name))?;
+        }
+        write!(
+            f,
+            "{}",
+            ExprIn(&a.value, item_prec(&a.value, n, args.len()))
+        )?;
+    }
+    Ok(())
+}
+
 /// Prints `e` with parentheses if its precedence is below `min`.
 pub(crate) fn fmt_kind(f: &mut Formatter<'_>, e: &ExprKind, min: u8) -> fmt::Result {
     if prec(e) < min {
@@ -154,7 +182,7 @@ pub(crate) fn fmt_kind(f: &mut Formatter<'_>, e: &ExprKind, min: u8) -> fmt::Res
         ExprKind::Call { name, args } => {
             f.write_str(&fmt_ident(&name.name))?;
             f.write_char('(')?;
-            sep_by(f, args, ", ")?;
+            fmt_args(f, args)?;
             f.write_char(')')
         }
         ExprKind::Unary { op, operand } => {
@@ -177,7 +205,7 @@ pub(crate) fn fmt_kind(f: &mut Formatter<'_>, e: &ExprKind, min: u8) -> fmt::Res
                 if n > 0 {
                     f.write_str(", ")?;
                 }
-                write!(f, "{}", ExprIn(it, 0))?;
+                write!(f, "{}", ExprIn(it, item_prec(it, n, items.len())))?;
             }
             f.write_char(')')
         }

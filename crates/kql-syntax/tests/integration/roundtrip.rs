@@ -81,6 +81,16 @@ fn printing_is_canonical() {
             "print 90m, 1.5h, 100ms, 10microsecond, 3tick",
             "print 90m, 90m, 100ms, 10microsecond, 3tick",
         ),
+        // A pipeline that is not the last argument or list item keeps its parentheses,
+        // or its operator would swallow the comma (found by the corpus mutation fuzzer).
+        (
+            "print materialize((T | project v = 1), (print 2 | project v = print_0) | count)",
+            "print materialize((T | project v = 1), (print 2 | project v = print_0) | count)",
+        ),
+        (
+            "T | where x in ((U | project a, b), 3)",
+            "T\n| where x in ((U | project a, b), 3)",
+        ),
         (
             "T | join kind=inner (U | where y) on x",
             "T\n| join kind=inner (U | where y) on x",
