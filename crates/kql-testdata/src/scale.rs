@@ -372,6 +372,8 @@ pub fn generate_scale(opts: &ScaleOptions) -> Result<ScaleReport, String> {
 
     let out = &opts.out;
     let dir = out.join(TABLE);
+    /// One series' use of a slot: (series index, applications, events per application).
+    type SlotUse = (usize, u32, u64);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -385,7 +387,7 @@ pub fn generate_scale(opts: &ScaleOptions) -> Result<ScaleReport, String> {
     report.files.extend(write_small_tables(out)?);
 
     // Slots chosen by each series on each day: (day, slot) -> [(series, apps, per)].
-    let mut slots: HashMap<(usize, usize), Vec<(usize, u32, u64)>> = HashMap::new();
+    let mut slots: HashMap<(usize, usize), Vec<SlotUse>> = HashMap::new();
     for (i, sr) in series.iter().enumerate() {
         let label = format!(
             "scale/net/{}/{}/{}/{}",
