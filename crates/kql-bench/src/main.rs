@@ -10,6 +10,7 @@
 
 use kql_bench::queries::{self, ALL, Params, QueryId};
 use kql_bench::runner::{self, Engine, ExecSettings, Measurement};
+use kql_testdata::scale::parse_count;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
@@ -44,34 +45,6 @@ struct Args {
     in_process: bool,
     explain: bool,
     child: Option<(Engine, QueryId)>,
-}
-
-/// A count such as `10000000`, `10M`, `500k`.
-fn parse_count(text: &str) -> Option<u64> {
-    let t = text.trim().replace('_', "");
-    let (num, mult) = match t.chars().last()? {
-        'k' | 'K' => (&t[..t.len() - 1], 1_000),
-        'm' | 'M' => (&t[..t.len() - 1], 1_000_000),
-        'g' | 'G' | 'b' | 'B' => (&t[..t.len() - 1], 1_000_000_000),
-        _ => (t.as_str(), 1),
-    };
-    num.parse::<u64>().ok()?.checked_mul(mult)
-}
-
-/// A byte size such as `2GiB`, `512MiB`, `100KiB`, `1073741824`.
-fn parse_size(text: &str) -> Option<usize> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: usize = num.parse().ok()?;
-    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" | "kb" => 1 << 10,
-        "m" | "mib" | "mb" => 1 << 20,
-        "g" | "gib" | "gb" => 1 << 30,
-        _ => return None,
-    };
-    n.checked_mul(mult)
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -122,8 +95,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--memory-limit" => {
                 let v = value()?;
-                a.settings.memory_limit =
-                    Some(parse_size(&v).ok_or_else(|| format!("bad --memory-limit `{v}`"))?);
+                a.settings.memory_limit = Some(kql_engine::parse_memory_size(&v)?);
             }
             "--target-partitions" => {
                 let v = value()?;

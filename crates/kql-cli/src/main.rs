@@ -100,18 +100,9 @@ fn main() -> ExitCode {
                     builtin_schemas: true,
                     memory_limit: None,
                 };
-                let mut notes = Vec::new();
-                match setup::build_session(&sargs, &mut notes) {
-                    Ok(s) => {
-                        for n in notes {
-                            eprintln!("{n}");
-                        }
-                        Some(s)
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
+                match setup::open_session(&sargs) {
+                    Some(s) => Some(s),
+                    None => return ExitCode::from(2),
                 }
             };
             let stdout = std::io::stdout();

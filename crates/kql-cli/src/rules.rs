@@ -5,7 +5,7 @@ use crate::output::OutputFormat;
 use crate::progress::RuleBar;
 use crate::rule_file::RuleFile;
 use crate::run::{RuleMeta, RunArgs};
-use crate::setup::build_session;
+use crate::setup::open_session;
 use kql_engine::{ResultSet, Session};
 use kql_syntax::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -285,17 +285,9 @@ pub fn run_many(args: &RunArgs) -> u8 {
             return 1;
         }
     };
-    let mut notes = Vec::new();
-    let mut session = match build_session(&args.session, &mut notes) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
+    let Some(mut session) = open_session(&args.session) else {
+        return 1;
     };
-    for n in &notes {
-        eprintln!("{n}");
-    }
     if args.format == OutputFormat::Csv {
         println!("file,name,status,rows,ms,error");
     }

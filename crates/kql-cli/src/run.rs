@@ -8,7 +8,7 @@
 
 use crate::output::{OutputFormat, write_result};
 use crate::rule_file::RuleFile;
-use crate::setup::{SessionArgs, build_session};
+use crate::setup::{SessionArgs, open_session};
 use kql_syntax::Diagnostic;
 use serde_yaml_ng::Value;
 use std::path::Path;
@@ -140,17 +140,9 @@ fn run_one(args: &RunArgs, file: &Path) -> u8 {
         .as_ref()
         .map(RuleMeta::from_yaml)
         .unwrap_or_default();
-    let mut notes = Vec::new();
-    let mut session = match build_session(&args.session, &mut notes) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
+    let Some(mut session) = open_session(&args.session) else {
+        return 1;
     };
-    for n in &notes {
-        eprintln!("{n}");
-    }
     if !args.ignore_query_period
         && let Some(p) = &meta.query_period
     {

@@ -2,6 +2,7 @@
 //! the sample workspace `testdata/`), pinned `now` (`--now`, else `<data>/now.txt`),
 //! schema directory and extra function directories.
 
+use kql_engine::parse_memory_size;
 use kql_engine::{Session, SessionOptions};
 use std::path::{Path, PathBuf};
 
@@ -61,28 +62,21 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
     })
 }
 
-/// Parses a `--memory-limit` value: a whole number with an optional unit (`B`, `KiB`,
-/// `MiB`, `GiB`, `TiB`; `K`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB` mean the same binary
-/// units), case-insensitive, e.g. `2GiB` = 2147483648 bytes.
-pub fn parse_memory_size(text: &str) -> Result<usize, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let bad = || format!("invalid memory size `{text}`: expected e.g. 2GiB, 512MiB or 1048576");
-    let n: usize = num.parse().map_err(|_| bad())?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        "t" | "tb" | "tib" => 40,
-        _ => return Err(bad()),
-    };
-    let size = n.checked_mul(1usize << shift).ok_or_else(bad)?;
-    if size == 0 {
-        return Err(format!("invalid memory size `{text}`: must be positive"));
+/// Builds the session, printing its notes to stderr; on failure prints the error and
+/// returns `None` (the caller exits with code 1).
+pub fn open_session(args: &SessionArgs) -> Option<Session> {
+    let mut notes = Vec::new();
+    let session = build_session(args, &mut notes);
+    for n in &notes {
+        eprintln!("{n}");
     }
-    Ok(size)
+    match session {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
 }
 
 /// Builds the session; `notes` receives informational messages for stderr.

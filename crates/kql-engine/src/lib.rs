@@ -9,4 +9,6 @@ pub mod session;
 pub mod table;
 pub mod watchlist;
 
-pub use session::{CancelToken, QueryOutput, ResultSet, Session, SessionOptions};
+pub use session::{
+    CancelToken, QueryOutput, ResultSet, Session, SessionOptions, parse_memory_size,
+};

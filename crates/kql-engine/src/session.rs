@@ -542,10 +542,13 @@ impl Session {
     ) -> Result<Rel, CatalogError> {
         let url = ListingTableUrl::parse(path.to_string_lossy().as_ref())
             .map_err(|e| CatalogError::data(format!("{}: {e}", path.display())))?;
-        let options =
-            ListingOptions::new(Arc::new(ParquetFormat::default().with_skip_metadata(false)))
-                .with_file_extension(".parquet");
         let state = self.ctx.state();
+        // The session's Parquet options (plain Utf8 strings rather than views, filter
+        // pushdown into the decoder); field metadata kept (`kql_type`).
+        let format = ParquetFormat::default()
+            .with_options(state.table_options().parquet.clone())
+            .with_skip_metadata(false);
+        let options = ListingOptions::new(Arc::new(format)).with_file_extension(".parquet");
         let config = self
             .rt
             .block_on(async {
@@ -966,4 +969,28 @@ fn quote_ident(name: &str) -> String {
     } else {
         format!("['{}']", name.replace('\'', "\\'"))
     }
+}
+
+/// Parses a `--memory-limit` value: a whole number with an optional unit (`B`, `KiB`,
+/// `MiB`, `GiB`, `TiB`; `K`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB` mean the same binary
+/// units), case-insensitive, e.g. `2GiB` = 2147483648 bytes.
+pub fn parse_memory_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let bad = || format!("invalid memory size `{text}`: expected e.g. 2GiB, 512MiB or 1048576");
+    let n: usize = num.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let size = n.checked_mul(1usize << shift).ok_or_else(bad)?;
+    if size == 0 {
+        return Err(format!("invalid memory size `{text}`: must be positive"));
+    }
+    Ok(size)
 }

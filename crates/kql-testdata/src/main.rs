@@ -2,23 +2,12 @@
 //! `kql-testdata --scale ROWS [--out DIR] [--row-group-rows N]`: writes a workspace with
 //! `ROWS` network sessions for benchmarks (default `target/bench-data/ROWS`).
 
+use kql_testdata::scale::parse_count;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kql-testdata [--out DIR]   (default: testdata)\n       \
      kql-testdata --scale ROWS [--out DIR] [--row-group-rows N]   (default: target/bench-data/ROWS)";
-
-/// A row count such as `10000000`, `10M`, `100m`, `500k`.
-fn parse_count(text: &str) -> Option<u64> {
-    let t = text.trim().replace('_', "");
-    let (num, mult) = match t.chars().last()? {
-        'k' | 'K' => (&t[..t.len() - 1], 1_000),
-        'm' | 'M' => (&t[..t.len() - 1], 1_000_000),
-        'g' | 'G' | 'b' | 'B' => (&t[..t.len() - 1], 1_000_000_000),
-        _ => (t.as_str(), 1),
-    };
-    num.parse::<u64>().ok()?.checked_mul(mult)
-}
 
 fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;

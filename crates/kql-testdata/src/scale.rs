@@ -549,3 +549,15 @@ fn write_small_tables(out: &Path) -> Result<Vec<PathBuf>, String> {
     }
     Ok(files)
 }
+
+/// A row count such as `10000000`, `10M`, `100m`, `500k`.
+pub fn parse_count(text: &str) -> Option<u64> {
+    let t = text.trim().replace('_', "");
+    let (num, mult) = match t.chars().last()? {
+        'k' | 'K' => (&t[..t.len() - 1], 1_000),
+        'm' | 'M' => (&t[..t.len() - 1], 1_000_000),
+        'g' | 'G' | 'b' | 'B' => (&t[..t.len() - 1], 1_000_000_000),
+        _ => (t.as_str(), 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mult)
+}

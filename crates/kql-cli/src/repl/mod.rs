@@ -14,7 +14,7 @@ mod scan;
 use crate::output::{OutputFormat, write_fitted_table, write_result};
 use crate::progress::Spinner;
 use crate::rule_file::RuleFile;
-use crate::setup::{SessionArgs, build_session, data_dir, parse_now};
+use crate::setup::{SessionArgs, data_dir, open_session, parse_now};
 use complete::DOT_COMMANDS;
 use input::{BlockState, block_state};
 use kql_engine::Session;
@@ -531,17 +531,9 @@ fn install_ctrl_c(token: kql_engine::CancelToken, running: Arc<AtomicBool>, inte
 /// `kql repl`: returns the process exit code.
 pub fn main(args: &ReplArgs) -> u8 {
     let interactive = std::io::stdin().is_terminal();
-    let mut notes = Vec::new();
-    let session = match build_session(&args.session, &mut notes) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
+    let Some(session) = open_session(&args.session) else {
+        return 1;
     };
-    for n in &notes {
-        eprintln!("{n}");
-    }
     let token = session.cancel_token();
     let ntables = session.tables().len();
     let session = Rc::new(RefCell::new(session));

@@ -792,3 +792,53 @@ async fn through_datafusion_planner() {
     assert_eq!(b.column(3).as_string::<i32>().value(1), "");
     assert_eq!(b.column(3).as_string::<i32>().value(2), "2007-01-03");
 }
+
+/// The one-pass `bin(x, constant)` agrees with the general per-row `bin` (i128 arithmetic)
+/// on datetimes, timespans and longs around 0, before 1970, near the i64 limits, and for
+/// sizes that do not divide the 0001-01-01 origin offset (7d, 13m, 1ns).
+#[test]
+fn bin_by_constant_agrees_with_bin() {
+    let values: Vec<i64> = vec![
+        0,
+        1,
+        -1,
+        17,
+        -17,
+        1_741_610_096_789_000_000,
+        -5_000_000_000_000_000_000,
+        i64::MAX,
+        i64::MIN,
+        i64::MIN + 1,
+        999_999_999_999,
+    ];
+    let sizes: Vec<i64> = vec![
+        1,
+        10,
+        3_600_000_000_000,
+        7 * 86_400_000_000_000,
+        780_000_000_000,
+    ];
+    let arrays: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(values.clone())),
+        Arc::new(DurationNanosecondArray::from(values.clone())),
+        Arc::new(TimestampNanosecondArray::from(values.clone()).with_timezone("UTC")),
+    ];
+    for arr in &arrays {
+        for &s in &sizes {
+            let scalar = match arr.data_type() {
+                DataType::Int64 => ScalarValue::Int64(Some(s)),
+                _ => ScalarValue::DurationNanosecond(Some(s)),
+            };
+            let fast = bin_by_constant(arr, Some(&ColumnarValue::Scalar(scalar.clone())))
+                .expect("fast path applies");
+            let size = scalar.to_array_of_size(arr.len()).expect("size array");
+            let slow = bin(arr, &size, None).expect("bin");
+            assert_eq!(fast.data_type(), slow.data_type());
+            assert_eq!(&fast, &slow, "size {s} over {:?}", arr.data_type());
+        }
+    }
+    // Not applicable: a non-positive or non-constant size.
+    let zero = ColumnarValue::Scalar(ScalarValue::Int64(Some(0)));
+    assert!(bin_by_constant(&arrays[0], Some(&zero)).is_none());
+    assert!(bin_by_constant(&arrays[0], None).is_none());
+}

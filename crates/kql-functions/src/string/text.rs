@@ -22,11 +22,11 @@ const STR2: &[Arg] = &[Arg::Str, Arg::Str];
 
 /// KQL `split(s, delim)`: literal delimiter; `""` → `[""]`; empty delimiter → `[s]`
 /// (unverified against ADX).
-pub fn split(s: &str, delim: &str) -> Vec<String> {
+pub fn split<'a>(s: &'a str, delim: &str) -> Vec<&'a str> {
     if delim.is_empty() {
-        return vec![s.to_string()];
+        return vec![s];
     }
-    s.split(delim).map(str::to_string).collect()
+    s.split(delim).collect()
 }
 
 fn invoke_split(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
@@ -36,6 +36,7 @@ fn invoke_split(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
         Some(c) => Some(Ints::new(c)?),
         None => None,
     };
+    // The parts borrow from the input: no string is allocated per part.
     Ok(build_list_utf8(n, |i| {
         let parts = split(s.get(i), d.get(i));
         match &idx {
@@ -43,7 +44,7 @@ fn invoke_split(args: &[ColumnarValue], n: usize) -> Result<ArrayRef> {
             Some(ix) => match ix.get(i) {
                 // Out-of-range or negative index → empty array. // unverified against ADX
                 Some(k) if k >= 0 && (k as u64) < parts.len() as u64 => {
-                    Some(vec![parts[k as usize].clone()])
+                    Some(vec![parts[k as usize]])
                 }
                 Some(_) => Some(Vec::new()),
                 None => None,

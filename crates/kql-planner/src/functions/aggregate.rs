@@ -257,16 +257,22 @@ impl<'c> Planner<'c> {
                 } else {
                     "count_distinct"
                 };
-                // kql_dcount: exact distinct count (a DISTINCT aggregate loses its
-                // distinctness when a FILTER is attached, so the KQL UDAF is used for both).
-                let e = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
+                // An exact distinct count of the non-null values: DataFusion's
+                // `count(DISTINCT x)` (typed hash sets; ADX estimates with HLL).
+                let e = agg::count_distinct(v.expr);
                 LoweredAgg::one(e, format!("{prefix}_{first_name}"), KqlType::Long)
             }
             "dcountif" | "count_distinctif" => {
                 check(2, 3)?;
                 let v = self.groupable(&vctx, value(0)?, site)?;
-                let d = self.udaf("kql_dcount", site.name_span)?.call(vec![v.expr]);
-                let e = filtered(d, pred(1)?, site)?;
+                // `count(DISTINCT CASE WHEN pred THEN x END)`: rows failing the predicate
+                // become nulls, which a distinct count ignores (a FILTER clause would drop
+                // the DISTINCT).
+                let e = agg::count_distinct(
+                    datafusion::logical_expr::when(pred(1)?, v.expr)
+                        .end()
+                        .map_err(|e| error::df_err(e, site.span))?,
+                );
                 let prefix = if name == "dcountif" {
                     "dcountif"
                 } else {
