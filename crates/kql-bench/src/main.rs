@@ -31,7 +31,10 @@ usage: kql-bench [--rows N] [--data DIR] [--rules DIR] [--runs R] [--only Q1,Q2]
   --memory-limit SIZE   memory pool of both engines, e.g. 2GiB (spills beyond it)
   --target-partitions N DataFusion partitions (default: number of CPUs)
   --in-process          measure in this process (peak RSS is then cumulative)
-  --explain             print the plans of the selected queries instead of timing them";
+  --explain             print the plans of the selected queries instead of timing them
+
+environment: KQL_BENCH_FLOOR_UTF8=1 makes the floor read strings as Utf8 (as the engine
+does) instead of DataFusion's default Utf8View";
 
 struct Args {
     rows: u64,

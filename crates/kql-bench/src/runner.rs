@@ -124,8 +124,13 @@ impl Runner {
                 let dir = p.data.join(floor::TABLE);
                 let url = ListingTableUrl::parse(dir.to_string_lossy().as_ref())
                     .map_err(|e| e.to_string())?;
-                let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
-                    .with_file_extension(".parquet");
+                // DataFusion's default reads strings as `Utf8View`; KQL_BENCH_FLOOR_UTF8=1
+                // makes the floor read plain `Utf8` as the engine does (for comparison).
+                let views = std::env::var_os("KQL_BENCH_FLOOR_UTF8").is_none();
+                let options = ListingOptions::new(Arc::new(
+                    ParquetFormat::default().with_force_view_types(views),
+                ))
+                .with_file_extension(".parquet");
                 let state = ctx.state();
                 let table = rt
                     .block_on(async {

@@ -24,20 +24,8 @@ pub fn scalar_udfs() -> Vec<Arc<ScalarUDF>> {
     udfs::udfs()
 }
 
-/// One row of a module's function table: how the planner calls a UDF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FunctionDoc {
-    /// KQL name(s) (aliases separated by `/`, operators as written in KQL).
-    pub kql: &'static str,
-    /// DataFusion UDF name.
-    pub udf: &'static str,
-    /// Argument physical types the UDF expects, in order (`[...]` = optional).
-    pub args: &'static str,
-    /// Result physical type.
-    pub returns: &'static str,
-    /// What the planner must do around the call.
-    pub notes: &'static str,
-}
+/// One row of a module's function table (shared by every module).
+pub use crate::math::FunctionDoc;
 
 /// Every conversion function of this module.
 pub const FUNCTIONS: &[FunctionDoc] = &[
