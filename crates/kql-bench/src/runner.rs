@@ -12,7 +12,7 @@ use datafusion::datasource::listing::{
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::prelude::SessionContext;
 use kql_engine::{Session, SessionOptions};
 use std::sync::Arc;
 use std::time::Instant;
@@ -98,12 +98,7 @@ impl Runner {
                     .enable_all()
                     .build()
                     .map_err(|e| e.to_string())?;
-                let mut config = SessionConfig::new().with_target_partitions(partitions);
-                let opts = config.options_mut();
-                opts.execution.time_zone = Some("UTC".to_string());
-                opts.execution.parquet.schema_force_view_types = false;
-                opts.execution.parquet.pushdown_filters = true;
-                opts.execution.parquet.reorder_filters = true;
+                let config = kql_engine::base_config(partitions);
                 let mut runtime = RuntimeEnvBuilder::new();
                 if let Some(limit) = settings.memory_limit {
                     runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));

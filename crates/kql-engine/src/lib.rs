@@ -10,5 +10,5 @@ pub mod table;
 pub mod watchlist;
 
 pub use session::{
-    CancelToken, QueryOutput, ResultSet, Session, SessionOptions, parse_memory_size,
+    CancelToken, QueryOutput, ResultSet, Session, SessionOptions, base_config, parse_memory_size,
 };

@@ -153,14 +153,7 @@ impl Session {
                 Diagnostic::error(DATA_ERROR, format!("cannot start the runtime: {e}"), 0..0)
             })?;
         let partitions = options.target_partitions.unwrap_or_else(num_cpus).max(1);
-        let mut config = SessionConfig::new()
-            .with_target_partitions(partitions)
-            .with_information_schema(false);
-        let opts = config.options_mut();
-        opts.execution.time_zone = Some("UTC".to_string());
-        opts.execution.parquet.schema_force_view_types = false;
-        opts.execution.parquet.pushdown_filters = true;
-        opts.execution.parquet.reorder_filters = true;
+        let config = base_config(partitions);
         let mut runtime = RuntimeEnvBuilder::new();
         if let Some(limit) = options.memory_limit {
             // A fair pool: several spilling operators (sorts, aggregations, joins) share
@@ -993,4 +986,19 @@ pub fn parse_memory_size(text: &str) -> Result<usize, String> {
         return Err(format!("invalid memory size `{text}`: must be positive"));
     }
     Ok(size)
+}
+
+/// The DataFusion configuration of a session with `partitions` target partitions: UTC,
+/// Parquet strings read as `Utf8`, filters pushed into the Parquet decoder. Shared with the
+/// benchmark's hand-written floor so that both run with the same settings.
+pub fn base_config(partitions: usize) -> SessionConfig {
+    let mut config = SessionConfig::new()
+        .with_target_partitions(partitions)
+        .with_information_schema(false);
+    let opts = config.options_mut();
+    opts.execution.time_zone = Some("UTC".to_string());
+    opts.execution.parquet.schema_force_view_types = false;
+    opts.execution.parquet.pushdown_filters = true;
+    opts.execution.parquet.reorder_filters = true;
+    config
 }

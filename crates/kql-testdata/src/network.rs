@@ -73,6 +73,21 @@ pub struct Series {
     pub late: u32,
 }
 
+impl Series {
+    /// One session of this series at `t` for application `app`.
+    pub(crate) fn session(&self, r: &mut SplitMix64, t: i64, app: &str) -> Row {
+        session(
+            r,
+            t,
+            self.port,
+            &self.protocol,
+            &self.direction,
+            &self.action,
+            app,
+        )
+    }
+}
+
 fn parse_load(text: &str, napps: usize) -> Result<Load, String> {
     let parts: Vec<u32> = text
         .split('*')
@@ -423,15 +438,7 @@ pub fn rows() -> Result<Vec<Row>, String> {
                     for _ in 0..load.per {
                         // Whole milliseconds inside the slot.
                         let t = start + r.range(0, SLOT / MS - 1) * MS;
-                        let row = session(
-                            &mut r,
-                            t,
-                            sr.port,
-                            &sr.protocol,
-                            &sr.direction,
-                            &sr.action,
-                            app,
-                        );
+                        let row = sr.session(&mut r, t, app);
                         out.push((t, row));
                     }
                 }
@@ -441,15 +448,7 @@ pub fn rows() -> Result<Vec<Row>, String> {
             // now-4m, now-3m30s, ... : inside the last 5 minutes and inside day 13.
             let t = NOW_NS - 4 * MIN + i64::from(k) * 30 * SEC;
             let app = sr.apps.first().map(String::as_str).unwrap_or("");
-            let row = session(
-                &mut r,
-                t,
-                sr.port,
-                &sr.protocol,
-                &sr.direction,
-                &sr.action,
-                app,
-            );
+            let row = sr.session(&mut r, t, app);
             out.push((t, row));
         }
     }

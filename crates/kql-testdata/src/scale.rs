@@ -468,15 +468,7 @@ pub fn generate_scale(opts: &ScaleOptions) -> Result<ScaleReport, String> {
                     let app = sr.apps.get(a).map(String::as_str).unwrap_or("");
                     for _ in 0..per {
                         let t = start + r.range(0, SLOT / MS - 1) * MS;
-                        let row = network::session(
-                            &mut r,
-                            t,
-                            sr.port,
-                            &sr.protocol,
-                            &sr.direction,
-                            &sr.action,
-                            app,
-                        );
+                        let row = sr.session(&mut r, t, app);
                         rows.push((t, row));
                     }
                 }
@@ -485,15 +477,7 @@ pub fn generate_scale(opts: &ScaleOptions) -> Result<ScaleReport, String> {
         for &(t, i) in late.iter().filter(|(t, _)| (start..end).contains(t)) {
             let sr = &series[i];
             let app = sr.apps.first().map(String::as_str).unwrap_or("");
-            let row = network::session(
-                &mut r,
-                t,
-                sr.port,
-                &sr.protocol,
-                &sr.direction,
-                &sr.action,
-                app,
-            );
+            let row = sr.session(&mut r, t, app);
             rows.push((t, row));
         }
         for (t, row) in threats.iter().filter(|(t, _)| (start..end).contains(t)) {
