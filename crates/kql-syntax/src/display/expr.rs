@@ -124,11 +124,16 @@ fn list_op_name(op: ListOp) -> &'static str {
 
 impl Display for Arg {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if let Some(n) = &self.name {
-            write!(f, "{} = ", fmt_ident(&n.name))?;
-        }
-        write!(f, "{}", ExprIn(&self.value, 0))
+        fmt_arg(f, self, 0)
     }
+}
+
+/// `[name = ]value`, the value printed at precedence `min`.
+fn fmt_arg(f: &mut Formatter<'_>, a: &Arg, min: u8) -> fmt::Result {
+    if let Some(n) = &a.name {
+        write!(f, "{} = ", fmt_ident(&n.name))?;
+    }
+    write!(f, "{}", ExprIn(&a.value, min))
 }
 
 /// The minimum precedence for the `n`-th of `len` comma-separated items: a pipeline
@@ -147,14 +152,7 @@ fn fmt_args(f: &mut Formatter<'_>, args: &[Arg]) -> fmt::Result {
         if n > 0 {
             f.write_str(", ")?;
         }
-        if let Some(name) = &a.name {
-            write!(f, "{} = ", fmt_ident(&name.name))?;
-        }
-        write!(
-            f,
-            "{}",
-            ExprIn(&a.value, item_prec(&a.value, n, args.len()))
-        )?;
+        fmt_arg(f, a, item_prec(&a.value, n, args.len()))?;
     }
     Ok(())
 }
